@@ -1,0 +1,20 @@
+"""Content loaders: each space ships versioned data files and a ``load()`` that upserts
+them idempotently and returns a one-line summary. ``manage.py load_content`` runs them all.
+"""
+
+import importlib
+
+# Dotted paths of the loaders, in dependency order. Each space adds its own.
+CONTENT_LOADERS: list[str] = []
+
+
+def load_all(stdout=None) -> list[str]:
+    summaries = []
+    for dotted in CONTENT_LOADERS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        loader = getattr(importlib.import_module(module_name), func_name)
+        summary = loader()
+        summaries.append(f"{dotted}: {summary}")
+        if stdout is not None:
+            stdout.write(summaries[-1])
+    return summaries

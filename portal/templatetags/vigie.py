@@ -1,0 +1,51 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from practices.access import practices_for
+from practices.roles import Cap, can
+
+register = template.Library()
+
+# (label, url name, capability) of each space in a practice, in menu order.
+SPACE_LINKS = [
+    (_("Registre"), "registry:index", Cap.VIEW),
+    (_("Incidents"), "incidents:index", Cap.VIEW),
+    (_("Formation"), "training:index", Cap.VIEW),
+    (_("Contrôles"), "checklists:index", Cap.VIEW),
+    (_("Équipe"), "practices:members", Cap.VIEW),
+    (_("Journal"), "practices:audit", Cap.VIEW_AUDIT),
+]
+
+
+@register.simple_tag(takes_context=True)
+def user_practices(context):
+    request = context["request"]
+    if not request.user.is_authenticated:
+        return []
+    if not hasattr(request, "_vigie_user_practices"):
+        request._vigie_user_practices = list(practices_for(request.user).only("slug", "name"))
+    return request._vigie_user_practices
+
+
+@register.simple_tag(takes_context=True)
+def space_links(context):
+    practice, role = context.get("practice"), context.get("role")
+    links = []
+    for label, name, capability in SPACE_LINKS:
+        if not can(role, capability):
+            continue
+        try:
+            links.append((label, reverse(name, kwargs={"practice_slug": practice.slug})))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def incident_report_url(context):
+    practice = context.get("practice")
+    try:
+        return reverse("incidents:report", kwargs={"practice_slug": practice.slug})
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+from practices.urls import account_urlpatterns as practice_account_urls
+
+practice_urls = [
+    path("", views.practice_dashboard, name="dashboard"),
+    path("", include("practices.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("portal.mfa.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("p/<slug:practice_slug>/", include(practice_urls)),
+    path("", include(practice_account_urls)),
+    path("delegue/", views.delegate_console, name="delegate_console"),
+    path("admin/", views.admin_site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

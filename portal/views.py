@@ -1,0 +1,83 @@
+import importlib
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_otp.admin import OTPAdminSite
+
+from practices.access import overseen_by, practice_view, practices_for
+from practices.roles import Cap
+
+admin_site = OTPAdminSite(name="admin")
+
+# Spaces that put a card on the practice dashboard, in display order.
+DASHBOARD_CARDS = [
+    "registry.figures.card",
+    "registry.incidents.figures.card",
+    "training.figures.card",
+    "practices.checklists.figures.card",
+]
+
+
+def _card_functions():
+    for dotted in DASHBOARD_CARDS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        yield getattr(module, func_name)
+
+
+@login_required
+def home(request):
+    """After login: one practice → its dashboard; several → a chooser; delegates → console."""
+    practices = list(practices_for(request.user).only("slug", "name"))
+    overseen = overseen_by(request.user).exists()
+    if len(practices) == 1 and not overseen:
+        return redirect(practices[0].get_absolute_url())
+    if not practices and overseen:
+        return redirect("delegate_console")
+    if not practices:
+        return redirect("practice_create")
+    return render(request, "portal/choose_practice.html", {"practices": practices})
+
+
+@practice_view(Cap.VIEW)
+def practice_dashboard(request):
+    cards = [card(request.practice, request.role) for card in _card_functions()]
+    return render(request, "portal/dashboard.html", {"cards": cards})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for compose: database and broker status, no data."""
+    status = {"database": "ok", "broker": "eager"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        status["database"] = "down"
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
+            status["broker"] = "ok"
+        except redis.RedisError:
+            status["broker"] = "down"
+    healthy = status["database"] == "ok"
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_required
+def delegate_console(request):
+    """The delegate's home: the practices that granted them access."""
+    practices = overseen_by(request.user).select_related("region")
+    return render(request, "portal/delegate_console.html", {"practices": practices})

@@ -1,0 +1,105 @@
+"""The shared cast: two practices and everyone who may (or may not) look at them.
+
+* ``practice``: admin, staff, delegate (a live grant)
+* ``other_practice``: other_admin, other_delegate
+* ``outsider``: signed up, belongs nowhere
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from tests.factories import MembershipFactory, OversightFactory, PracticeFactory, UserFactory
+
+
+def verified_client(user) -> Client:
+    """A client logged in with a verified second factor, as after a real login."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="test-verified", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@dataclass
+class Cast:
+    practice: object
+    other_practice: object
+    admin: object
+    staff: object
+    delegate: object
+    other_admin: object
+    other_delegate: object
+    outsider: object
+
+    def client(self, name: str) -> Client:
+        return verified_client(getattr(self, name))
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    practice = PracticeFactory(name="Cabinet des Lilas", slug="cabinet-des-lilas")
+    other = PracticeFactory(name="Maison de santé du Port", slug="msp-du-port")
+    admin = MembershipFactory(practice=practice, role="admin", job="medecin").user
+    staff = MembershipFactory(practice=practice, role="staff", job="secretaire").user
+    delegate = OversightFactory(practice=practice).delegate
+    other_admin = MembershipFactory(practice=other, role="admin", job="medecin").user
+    other_delegate = OversightFactory(practice=other).delegate
+    outsider = UserFactory()
+    return Cast(practice, other, admin, staff, delegate, other_admin, other_delegate, outsider)
+
+
+@pytest.fixture
+def admin_client(cast):
+    return cast.client("admin")
+
+
+@pytest.fixture
+def staff_client(cast):
+    return cast.client("staff")
+
+
+@pytest.fixture
+def delegate_client(cast):
+    return cast.client("delegate")
+
+
+def need_service(name: str, reason: str):
+    """Skip locally when a real service is missing; fail in CI (VIGIE_REQUIRE_SERVICES=1)."""
+    if os.environ.get("VIGIE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required in CI: {reason}")
+    pytest.skip(f"{name} unavailable: {reason}")
+
+
+@pytest.fixture
+def redis_url():
+    """A reachable Redis (REDIS_URL, default 127.0.0.1:6379/15)."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        need_service("Redis", str(error))
+    return url
+
+
+@pytest.fixture
+def postgres_url():
+    """A reachable PostgreSQL server (admin URL, default postgres@127.0.0.1/test)."""
+    import psycopg
+
+    url = os.environ.get("VIGIE_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as error:
+        need_service("PostgreSQL", str(error))
+    return url

@@ -1,0 +1,57 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from practices.models import Membership, Oversight, Practice, Region
+
+PASSWORD = "Correct-horse-battery-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+            obj.save()
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Cabinet {n}")
+    slug = factory.Sequence(lambda n: f"cabinet-{n}")
+    professions = factory.LazyFunction(lambda: ["medecine_generale"])
+    region = factory.LazyFunction(lambda: Region.objects.get(code="11"))
+    city = "Paris"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    practice = factory.SubFactory(PracticeFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "staff"
+    job = "secretaire"
+
+
+class OversightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Oversight
+
+    practice = factory.SubFactory(PracticeFactory)
+    delegate = factory.SubFactory(UserFactory)
