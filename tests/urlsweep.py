@@ -1,0 +1,82 @@
+"""Walk every URL pattern of the project and fill its path parameters with real objects.
+
+Sweeps (second factor, isolation) use ``swept_urls(practice)``: every pattern, its
+parameters filled with objects *owned by* ``practice``. A parameter name with no filler
+fails loudly, so a URL added later is covered the day it lands: add its filler below.
+
+A filler is ``filler(practice) -> str``: it creates (or finds) an object belonging to the
+given practice and returns the value to put in the URL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+FILLERS: dict[str, Callable] = {
+    "practice_slug": lambda practice: practice.slug,
+}
+
+# Patterns that are not pages of Vigie's own (Django's admin has its own OTP gate, tested
+# separately), or that take a value no object backs. Keep this list short.
+EXCLUDED_PREFIXES = ("admin/",)
+# Parameters whose value is not an object (a token, a code): any well-formed value.
+FREE_PARAMS = {
+    "key": lambda practice: "not-a-real-key",
+    "uidb36": lambda practice: "1",
+    "token": lambda practice: "not-a-real-token",
+    "code": lambda practice: "ABCD-EFGH",
+    "path": lambda practice: "nothing",
+    "document_root": lambda practice: "",
+}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def all_patterns() -> list[tuple[str, URLPattern]]:
+    return [
+        (route, p)
+        for route, p in _walk(get_resolver().url_patterns)
+        if not route.startswith(EXCLUDED_PREFIXES)
+    ]
+
+
+def _param_names(route: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
+
+
+def fill(route: str, practice, fillers=None) -> str:
+    """The concrete path for ``route``, parameters filled for ``practice``."""
+    import re
+
+    fillers = {**FREE_PARAMS, **FILLERS, **(fillers or {})}
+    path = route
+    for name in _param_names(route):
+        if name not in fillers:
+            raise LookupError(
+                f"No filler for URL parameter {name!r} in {route!r}: add one to "
+                "tests/urlsweep.py FILLERS so the sweeps cover this URL."
+            )
+        value = str(fillers[name](practice))
+        path = re.sub(rf"\(\?P<{name}>(?:[^()]|\([^()]*\))*\)", lambda _m, v=value: v, path)
+        path = re.sub(rf"<(?:\w+:)?{name}>", lambda _m, v=value: v, path, count=1)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def swept_urls(practice, fillers=None) -> list[tuple[str, str]]:
+    """``[(route, path)]`` for every pattern of the project."""
+    return [(route, fill(route, practice, fillers)) for route, _ in all_patterns()]
+
+
+def random_uuid(_practice) -> str:
+    return str(uuid.uuid4())
