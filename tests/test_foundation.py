@@ -18,3 +18,47 @@ def test_dashboard_shows_practice_to_member(cast, admin_client):
 def test_dashboard_of_foreign_practice_is_404(cast, admin_client):
     response = admin_client.get(reverse("dashboard", kwargs={"practice_slug": "msp-du-port"}))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_login_page_is_french_by_default(client):
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    assert "Connexion" in html or "Se connecter" in html
+
+
+@pytest.mark.django_db
+def test_language_switch_serves_english(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("account_login")}, follow=True
+    )
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_load_nothing_from_third_parties_and_csp_has_nonce_not_unsafe_inline(client):
+    import re
+
+    response = client.get(reverse("account_login"))
+    html = response.content.decode()
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+    csp = response["Content-Security-Policy"]
+    assert "'nonce-" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "nonce=" in script and "src=" in script
+
+
+def test_practice_switcher_lists_every_practice_of_a_locum(cast):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(practice=cast.other_practice, user=cast.staff, role="staff")
+    client = cast.client("staff")
+    html = client.get(reverse("dashboard", kwargs={"practice_slug": "cabinet-des-lilas"})).content
+    assert "Maison de santé du Port" in html.decode()
+    assert client.get("/").status_code == 200  # two practices: the chooser, not a redirect
