@@ -35,6 +35,8 @@ class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail"), unique=True)
     language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Changing it ends every session of the user ("log out my other sessions").
+    session_salt = models.CharField(max_length=32, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -47,6 +49,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name
+
+    def get_session_auth_hash(self):
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "vigie.session", self.password + self.session_salt, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -107,3 +116,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+from portal.mfa.models import EncryptedTOTPDevice  # noqa: E402,F401  (model of this app)

@@ -1,0 +1,153 @@
+import segno
+from allauth.account.decorators import reauthentication_required
+from allauth.account.stages import LoginStageController
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from portal.mfa import services
+from portal.mfa.forms import CodeForm, NewDeviceCodeForm
+from portal.mfa.signals import SHOW_RECOVERY_SESSION_KEY, mark_verified
+from portal.mfa.stages import STAGE_KEY
+
+COMPATIBLE_APPS = [
+    "FreeOTP",
+    "Aegis (Android)",
+    "Google Authenticator",
+    "Microsoft Authenticator",
+    "Bitwarden, 1Password, KeePassXC",
+]
+
+
+def _qr_svg(uri: str) -> str:
+    return segno.make(uri, error="m").svg_inline(scale=5, omitsize=True, svgclass="qr-code")
+
+
+def _enrolment_context(device, form):
+    key = device.base32_secret
+    return {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "key_groups": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "apps": COMPATIBLE_APPS,
+    }
+
+
+def _stage(request):
+    return LoginStageController.enter(request, STAGE_KEY)
+
+
+@never_cache
+def authenticate(request):
+    """Login, second step: a code from the app or a recovery code."""
+    stage = _stage(request)
+    if stage is None:
+        return redirect("account_login")
+    user = stage.login.user
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, error = services.verify_second_factor(user, form.cleaned_data["code"])
+        if device is not None:
+            mark_verified(request, user, device)
+            return stage.exit()
+        form.add_error("code", error)
+    waiting = services.throttle_message(services.confirmed_totp(user))
+    return render(request, "mfa/authenticate.html", {"form": form, "waiting": waiting})
+
+
+@never_cache
+def enrol(request):
+    """First login without an authenticator: enrolment is forced before the login ends."""
+    stage = _stage(request)
+    if stage is None:
+        return redirect("account_login")
+    user = stage.login.user
+    device = services.pending_totp(user)
+    form = NewDeviceCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
+            request.session[SHOW_RECOVERY_SESSION_KEY] = True
+            mark_verified(request, user, device)
+            return stage.exit()
+        form.add_error(
+            "code",
+            services.throttle_message(device)
+            or _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et réessayez."),
+        )
+    return render(request, "mfa/enrol.html", _enrolment_context(device, form))
+
+
+@login_required
+@never_cache
+def recovery_codes(request):
+    """Fresh recovery codes, shown once right after enrolment (or after regeneration)."""
+    if not request.session.pop(SHOW_RECOVERY_SESSION_KEY, False):
+        return redirect("mfa_security")
+    codes = services.regenerate_recovery_codes(request.user)
+    request.session["vigie_mfa_download"] = codes
+    return render(request, "mfa/recovery_codes.html", {"codes": codes})
+
+
+@login_required
+@never_cache
+def recovery_codes_download(request):
+    codes = request.session.pop("vigie_mfa_download", None)
+    if not codes:
+        return redirect("mfa_security")
+    body = _("Codes de secours Vigie pour %(email)s (chacun ne sert qu'une fois) :") % {
+        "email": request.user.email
+    }
+    response = HttpResponse(body + "\n\n" + "\n".join(codes) + "\n", content_type="text/plain")
+    response["Content-Disposition"] = 'attachment; filename="vigie-codes-de-secours.txt"'
+    return response
+
+
+@login_required
+def security(request):
+    return render(
+        request,
+        "mfa/security.html",
+        {
+            "codes_left": services.recovery_codes_left(request.user),
+            "device": services.confirmed_totp(request.user),
+        },
+    )
+
+
+@require_POST
+@reauthentication_required
+def regenerate_codes(request):
+    request.session[SHOW_RECOVERY_SESSION_KEY] = True
+    return redirect("mfa_recovery_codes")
+
+
+@reauthentication_required
+@never_cache
+def replace_device(request):
+    """A new authenticator, confirmed with its own code before the old one is removed."""
+    device = services.pending_totp(request.user)
+    form = NewDeviceCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
+            otp_login(request, device)
+            messages.success(
+                request, _("Votre nouvelle application d'authentification est active.")
+            )
+            return redirect("mfa_security")
+        form.add_error("code", _("Ce code ne correspond pas. Réessayez."))
+    return render(request, "mfa/replace.html", _enrolment_context(device, form))
+
+
+@require_POST
+@login_required
+def logout_other_sessions(request):
+    services.end_other_sessions(request.user)
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("Vos autres sessions ont été fermées."))
+    return redirect("mfa_security")
