@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -67,6 +68,8 @@ def practice_view(capability: str = Cap.VIEW):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, practice_slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             resolve_practice(request, practice_slug)
             require(request, capability)
             return view(request, *args, **kwargs)

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Practice, Profession
+from practices.models import Invitation, Job, Membership, Practice, Profession
+from practices.roles import Role
 from practices.validators import validate_finess, validate_siret
 
 
@@ -13,13 +14,23 @@ class PracticeForm(forms.ModelForm):
         help_text=_("Cochez toutes les professions présentes : le registre en dépend."),
     )
 
+    # Spaces are allowed while typing; the cleaned value has none.
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("Facultatif. 14 chiffres, vérifiés avec leur clé."),
+    )
+    finess = forms.CharField(
+        label=_("FINESS"),
+        max_length=12,
+        required=False,
+        help_text=_("Facultatif. 9 caractères, pour les structures enregistrées au FINESS."),
+    )
+
     class Meta:
         model = Practice
         fields = ["name", "professions", "address", "postcode", "city", "region", "siret", "finess"]
-        help_texts = {
-            "siret": _("Facultatif. 14 chiffres, vérifiés avec leur clé."),
-            "finess": _("Facultatif. 9 caractères, pour les structures enregistrées au FINESS."),
-        }
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
     def clean_siret(self):
@@ -33,3 +44,80 @@ class PracticeForm(forms.ModelForm):
         if finess:
             validate_finess(finess)
         return finess
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "job"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"))
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=Role.choices,
+        initial=Role.STAFF,
+        help_text=_(
+            "Un délégué numérique en santé voit le cabinet en lecture seule, et vous pouvez "
+            "lui retirer l'accès à tout moment."
+        ),
+    )
+    job = forms.ChoiceField(label=_("Fonction"), choices=Job.choices, initial=Job.SECRETARY)
+
+    def __init__(self, *args, practice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if Membership.objects.filter(practice=self.practice, user__email__iexact=email).exists():
+            raise forms.ValidationError(_("Cette personne fait déjà partie du cabinet."))
+        pending = Invitation.objects.filter(
+            practice=self.practice, email__iexact=email, status=Invitation.Status.PENDING
+        )
+        if pending.exists():
+            raise forms.ValidationError(
+                _("Une invitation est déjà en attente pour cette adresse : renvoyez-la.")
+            )
+        return email
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action contient"), required=False)
+    actor = forms.CharField(label=_("Personne (e-mail)"), required=False)
+    start = forms.DateField(
+        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class NewAccountForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Mot de passe (confirmation)"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        from django.contrib.auth import get_user_model, password_validation
+
+        data = super().clean()
+        if data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif data.get("password1"):
+            user = get_user_model()(
+                email=self.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(data["password1"], user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,7 +1,25 @@
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from practices.forms import PracticeForm
+from portal.models import AuditEvent
+from practices import invitations, services
+from practices.access import owned, practice_view
+from practices.forms import (
+    AuditFilterForm,
+    InvitationForm,
+    MembershipForm,
+    NewAccountForm,
+    PracticeForm,
+)
+from practices.models import Invitation, Membership, Oversight
+from practices.roles import Cap
 from practices.services import practice_create
 
 
@@ -10,5 +28,211 @@ def create(request):
     form = PracticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         practice = practice_create(user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Votre cabinet est créé. Invitez maintenant votre équipe."))
         return redirect(practice.get_absolute_url())
     return render(request, "practices/practice_form.html", {"form": form})
+
+
+@practice_view(Cap.MANAGE_PRACTICE)
+def settings_view(request):
+    practice = request.practice
+    form = PracticeForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        practice.refresh_from_db()
+        services.practice_update(practice=practice, request=request, **fields)
+        messages.success(request, _("Les informations du cabinet sont enregistrées."))
+        return redirect("practices:settings", practice_slug=practice.slug)
+    return render(request, "practices/settings.html", {"form": form, "editing": True})
+
+
+def _members_url(practice):
+    return reverse("practices:members", kwargs={"practice_slug": practice.slug})
+
+
+@practice_view(Cap.VIEW)
+def members(request):
+    practice = request.practice
+    memberships = Membership.objects.filter(practice=practice).select_related("user")
+    context = {
+        "memberships": memberships,
+        "invitations": Invitation.objects.filter(
+            practice=practice, status=Invitation.Status.PENDING
+        ),
+        "oversights": Oversight.objects.filter(practice=practice, revoked_at=None).select_related(
+            "delegate", "granted_by"
+        ),
+        "invite_form": InvitationForm(practice=practice),
+    }
+    return render(request, "practices/members.html", context)
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+def invite(request):
+    practice = request.practice
+    form = InvitationForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        invitations.invitation_create(
+            practice=practice, invited_by=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(
+            request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+        return redirect(_members_url(practice))
+    return render(request, "practices/invite.html", {"invite_form": form})
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+@require_POST
+def invitation_action(request, invitation_id, action):
+    invitation = owned(
+        Invitation, request.practice, public_id=invitation_id, status=Invitation.Status.PENDING
+    )
+    if action == "resend":
+        invitations.invitation_resend(invitation=invitation, request=request)
+        messages.success(request, _("Invitation renvoyée (l'ancien lien ne marche plus)."))
+    else:
+        invitations.invitation_revoke(invitation=invitation, request=request)
+        messages.success(request, _("Invitation annulée."))
+    return redirect(_members_url(request.practice))
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+def member_edit(request, member_id):
+    membership = owned(
+        Membership.objects.select_related("user"), request.practice, public_id=member_id
+    )
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=membership, request=request, **form.cleaned_data)
+        except services.LastAdminError:
+            form.add_error("role", _("Le cabinet doit garder au moins un administrateur."))
+        else:
+            messages.success(request, _("Modification enregistrée."))
+            return redirect(_members_url(request.practice))
+    return render(request, "practices/member_edit.html", {"form": form, "membership": membership})
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request, member_id):
+    membership = owned(Membership, request.practice, public_id=member_id)
+    try:
+        services.membership_remove(membership=membership, request=request)
+    except services.LastAdminError:
+        messages.error(request, _("Le cabinet doit garder au moins un administrateur."))
+    else:
+        messages.success(request, _("La personne a été retirée du cabinet."))
+    return redirect(_members_url(request.practice))
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+@require_POST
+def member_reset_mfa(request, member_id):
+    membership = owned(
+        Membership.objects.select_related("user"), request.practice, public_id=member_id
+    )
+    services.member_second_factor_reset(membership=membership, request=request)
+    messages.success(
+        request,
+        _("La double authentification de %(name)s est réinitialisée ; un e-mail l'en informe.")
+        % {"name": membership.user.display_name},
+    )
+    return redirect(_members_url(request.practice))
+
+
+@practice_view(Cap.COMPLETE_CHECKLISTS)
+@require_POST
+def leave(request):
+    membership = owned(Membership, request.practice, user=request.user)
+    try:
+        services.membership_remove(membership=membership, request=request)
+    except services.LastAdminError:
+        messages.error(
+            request, _("Vous êtes le dernier administrateur : nommez-en un autre avant de partir.")
+        )
+        return redirect(_members_url(request.practice))
+    messages.success(request, _("Vous avez quitté le cabinet."))
+    return redirect("home")
+
+
+@practice_view(Cap.MANAGE_MEMBERS)
+@require_POST
+def oversight_revoke(request, oversight_id):
+    oversight = owned(Oversight, request.practice, public_id=oversight_id, revoked_at=None)
+    services.oversight_revoke(oversight=oversight, request=request)
+    messages.success(request, _("L'accès du délégué est retiré."))
+    return redirect(_members_url(request.practice))
+
+
+@practice_view(Cap.VIEW_AUDIT)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.filter(practice=request.practice).select_related("actor")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__icontains=data["action"])
+        if data["actor"]:
+            events = events.filter(actor_label__icontains=data["actor"])
+        if data["start"]:
+            events = events.filter(at__date__gte=data["start"])
+        if data["end"]:
+            events = events.filter(at__date__lte=data["end"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "practices/audit.html", {"form": form, "page": page})
+
+
+def invitation_accept(request, token):
+    """The link from the invitation e-mail: create or sign in, then join."""
+    try:
+        invitation = invitations.invitation_from_token(token)
+    except invitations.InvitationError as error:
+        return render(
+            request, "practices/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    User = get_user_model()
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                invitations.invitation_accept(
+                    invitation=invitation, user=request.user, request=request
+                )
+            except invitations.InvitationError as error:
+                messages.error(request, str(error))
+                return redirect("home")
+            messages.success(request, _("Bienvenue dans %(p)s.") % {"p": invitation.practice})
+            if invitation.role == "delegate":
+                return redirect("delegate_console")
+            return redirect(invitation.practice.get_absolute_url())
+        return render(request, "practices/invitation_accept.html", {"invitation": invitation})
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    login_url = reverse("account_login") + "?next=" + request.path
+    if existing:
+        return render(
+            request,
+            "practices/invitation_login.html",
+            {"invitation": invitation, "login_url": login_url},
+        )
+    form = NewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        # The link reached this address: it counts as verified.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        messages.success(
+            request,
+            _(
+                "Compte créé. Connectez-vous : Vigie vous fera ensuite activer la double "
+                "authentification, puis vous rejoindrez le cabinet."
+            ),
+        )
+        return redirect(login_url)
+    return render(
+        request, "practices/invitation_signup.html", {"invitation": invitation, "form": form}
+    )

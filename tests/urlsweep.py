@@ -15,8 +15,43 @@ from collections.abc import Callable
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+
+def _member(practice):
+    from practices.models import Membership
+    from tests.factories import MembershipFactory
+
+    membership = Membership.objects.filter(practice=practice, role="staff").first()
+    return (membership or MembershipFactory(practice=practice)).public_id
+
+
+def _invitation(practice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from practices.models import Invitation
+
+    invitation, _ = Invitation.objects.get_or_create(
+        practice=practice,
+        email=f"invite@{practice.slug}.fr",
+        defaults={"expires_at": timezone.now() + timedelta(days=7)},
+    )
+    return invitation.public_id
+
+
+def _oversight(practice):
+    from practices.models import Oversight
+    from tests.factories import OversightFactory
+
+    oversight = Oversight.objects.filter(practice=practice, revoked_at=None).first()
+    return (oversight or OversightFactory(practice=practice)).public_id
+
+
 FILLERS: dict[str, Callable] = {
     "practice_slug": lambda practice: practice.slug,
+    "member_id": _member,
+    "invitation_id": _invitation,
+    "oversight_id": _oversight,
 }
 
 # Patterns that are not pages of Vigie's own (Django's admin has its own OTP gate, tested
