@@ -62,3 +62,13 @@ def test_practice_switcher_lists_every_practice_of_a_locum(cast):
     html = client.get(reverse("dashboard", kwargs={"practice_slug": "cabinet-des-lilas"})).content
     assert "Maison de santé du Port" in html.decode()
     assert client.get("/").status_code == 200  # two practices: the chooser, not a redirect
+
+
+@pytest.mark.django_db
+def test_healthz_reports_broker_status(client, redis_url, settings):
+    settings.REDIS_URL = redis_url
+    assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the web works on while the broker is down
+    assert response.json()["broker"] == "down"
