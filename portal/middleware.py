@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -39,3 +40,12 @@ class SecurityHeaders:
         if request.user.is_authenticated:
             response.setdefault("Cache-Control", "no-store, private")
         return response
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the person chose otherwise (language cookie): a practice's staff
+    should not get English pages because of a browser setting."""
+
+    def process_request(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

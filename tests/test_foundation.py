@@ -72,3 +72,9 @@ def test_healthz_reports_broker_status(client, redis_url, settings):
     response = client.get("/healthz")
     assert response.status_code == 200  # the web works on while the broker is down
     assert response.json()["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_away_from_french(client):
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr"' in response.content.decode()

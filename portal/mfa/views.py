@@ -6,6 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -74,6 +75,8 @@ def enrol(request):
         if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
             request.session[SHOW_RECOVERY_SESSION_KEY] = True
             mark_verified(request, user, device)
+            # The codes come first, whatever page the login was heading to.
+            stage.login.redirect_url = reverse("mfa_recovery_codes")
             return stage.exit()
         form.add_error(
             "code",

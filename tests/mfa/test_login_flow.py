@@ -116,7 +116,10 @@ def test_repeated_failures_are_throttled_with_a_waiting_time(client):
 
 def test_first_login_forces_enrolment_then_shows_recovery_codes(client):
     user = UserFactory()
-    response = login_password(client, user)
+    response = client.post(
+        reverse("account_login") + "?next=/p/elsewhere/",
+        {"login": user.email, "password": PASSWORD, "next": "/p/elsewhere/"},
+    )
     assert response["Location"] == reverse("mfa_enrol")
     page = client.get(reverse("mfa_enrol")).content.decode()
     assert "<svg" in page and "qr-code" in page
