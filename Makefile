@@ -49,8 +49,8 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=staticfiles
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=test-artifacts --ignore=var
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv  # French is the source language
 
 worker: install
 	$(BIN)/celery -A portal worker --loglevel=INFO
