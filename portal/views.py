@@ -27,7 +27,9 @@ def _card_functions():
         module_name, func_name = dotted.rsplit(".", 1)
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise  # a real missing dependency inside the space, not an absent space
             continue
         yield getattr(module, func_name)
 
