@@ -8,6 +8,7 @@ from practices.urls import account_urlpatterns as practice_account_urls
 practice_urls = [
     path("", views.practice_dashboard, name="dashboard"),
     path("", include("practices.urls")),
+    path("incidents/", include("registry.incidents.urls")),
 ]
 
 urlpatterns = [

@@ -78,3 +78,32 @@ def test_healthz_reports_broker_status(client, redis_url, settings):
 def test_browser_language_does_not_switch_away_from_french(client):
     response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="fr"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_fills_the_spaces():
+    from django.core.management import call_command
+
+    from practices.models import Membership, Oversight, Practice
+    from registry.incidents.models import Incident
+
+    call_command("seed_demo", verbosity=0)
+    counts = (Practice.objects.count(), Membership.objects.count(), Incident.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (
+        Practice.objects.count(),
+        Membership.objects.count(),
+        Incident.objects.count(),
+    ) == counts
+    assert counts[0] == 3 and counts[2] >= 2
+    assert len({p.region_id for p in Practice.objects.all()}) == 2
+    assert Membership.objects.filter(user__email="lucas.petit@demo.vigie.fr").count() == 2
+    assert Oversight.objects.filter(revoked_at=None).count() == 2
+
+
+def test_seed_demo_refuses_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed_demo")

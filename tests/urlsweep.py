@@ -47,7 +47,26 @@ def _oversight(practice):
     return (oversight or OversightFactory(practice=practice)).public_id
 
 
+def _incident(practice):
+    from django.utils import timezone
+
+    from registry.incidents.models import Incident
+
+    incident = Incident.objects.filter(practice=practice).first()
+    if incident is None:
+        now = timezone.now()
+        incident = Incident.objects.create(
+            practice=practice,
+            kind="phishing",
+            description="Courriel suspect",
+            noticed_at=now,
+            aware_at=now,
+        )
+    return incident.public_id
+
+
 FILLERS: dict[str, Callable] = {
+    "incident_id": _incident,
     "practice_slug": lambda practice: practice.slug,
     "member_id": _member,
     "invitation_id": _invitation,

@@ -1,1 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from practices.models import PracticeOwned
+
+
+class Kind(models.TextChoices):
+    RANSOMWARE = "ransomware", _("Rançongiciel / logiciel malveillant")
+    PHISHING = "phishing", _("Hameçonnage")
+    DEVICE_LOSS = "device_loss", _("Perte ou vol d'appareil")
+    MISDIRECTED = "misdirected", _("Message envoyé au mauvais destinataire")
+    UNAUTHORISED = "unauthorised", _("Accès non autorisé")
+    AI_LEAK = "ai_leak", _("Données saisies dans un outil d'IA")
+    VOICE_FRAUD = "voice_fraud", _("Fraude par usurpation (voix, deepfake)")
+    OUTAGE = "outage", _("Panne ou perte de données")
+    OTHER = "other", _("Autre")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Ouvert")
+    CONTAINED = "contained", _("Maîtrisé")
+    CLOSED = "closed", _("Clos")
+
+
+class Risk(models.TextChoices):
+    NONE = "none", _("Aucun risque pour les personnes")
+    RISK = "risk", _("Risque pour les personnes")
+    HIGH = "high", _("Risque élevé pour les personnes")
+
+
+class Waiver(models.TextChoices):
+    """GDPR Art. 34(3): when the persons need not be informed of a high-risk breach."""
+
+    PROTECTED = "a", _("Art. 34(3)(a) : données rendues incompréhensibles (chiffrement)")
+    MITIGATED = "b", _("Art. 34(3)(b) : mesures ultérieures, le risque élevé n'est plus probable")
+    DISPROPORTIONATE = (
+        "c",
+        _("Art. 34(3)(c) : efforts disproportionnés, communication publique à la place"),
+    )
+
+
+class Incident(PracticeOwned):
+    kind = models.CharField(_("type d'incident"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("que s'est-il passé ?"))
+    noticed_at = models.DateTimeField(_("constaté le"))
+    aware_at = models.DateTimeField(
+        _("connaissance de la violation le"),
+        help_text=_(
+            "Point de départ des 72 heures : quand le cabinet a su qu'il y avait une "
+            "violation de données personnelles."
+        ),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("signalé par"),
+    )
+    created_at = models.DateTimeField(_("signalé le"), default=timezone.now)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    shared_with_delegate = models.BooleanField(
+        _("partager le détail avec le délégué"), default=False
+    )
+    # Breach assessment (admin).
+    personal_data = models.BooleanField(_("données personnelles concernées"), null=True)
+    health_data = models.BooleanField(_("données de santé concernées"), default=False)
+    data_categories = models.TextField(_("catégories de données"), blank=True)
+    persons_count = models.PositiveIntegerField(
+        _("nombre approximatif de personnes"), null=True, blank=True
+    )
+    records_count = models.PositiveIntegerField(
+        _("nombre approximatif d'enregistrements"), null=True, blank=True
+    )
+    consequences = models.TextField(_("conséquences probables"), blank=True)
+    measures = models.TextField(_("mesures prises ou envisagées"), blank=True)
+    risk = models.CharField(_("niveau de risque"), max_length=8, choices=Risk.choices, blank=True)
+    cnil_required = models.BooleanField(_("notification à la CNIL requise"), null=True)
+    cnil_reason = models.TextField(_("raison de la décision"), blank=True)
+    inform_required = models.BooleanField(_("information des personnes requise"), null=True)
+    inform_waiver = models.CharField(
+        _("exception de l'article 34(3)"), max_length=2, choices=Waiver.choices, blank=True
+    )
+    inform_reason = models.TextField(_("justification (information des personnes)"), blank=True)
+    persons_informed_at = models.DateTimeField(_("personnes informées le"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("évalué le"), null=True, blank=True)
+    # Optional tracks.
+    ars_reported_at = models.DateTimeField(
+        _("signalé à l'ARS / CERT Santé le"), null=True, blank=True
+    )
+    ars_reference = models.CharField(_("référence ARS / CERT Santé"), max_length=100, blank=True)
+    police_at = models.DateTimeField(_("plainte déposée le"), null=True, blank=True)
+    police_reference = models.CharField(_("référence de la plainte"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-noticed_at"]
+        indexes = [models.Index(fields=["practice", "-noticed_at"])]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {timezone.localtime(self.noticed_at):%d/%m/%Y}"
+
+
+class Reflex(PracticeOwned):
+    """One guided reflex of the incident's kind, ticked with who and when."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reflexes")
+    key = models.CharField(max_length=40)
+    done_at = models.DateTimeField(_("fait le"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(_("précision"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "key"], name="reflex_once")]
+
+
+class CnilFiling(PracticeOwned):
+    class Type(models.TextChoices):
+        INITIAL = "initial", _("Notification initiale")
+        COMPLEMENTARY = "complementary", _("Notification complémentaire")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="filings")
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.INITIAL)
+    filed_at = models.DateTimeField(_("déposée le"))
+    reference = models.CharField(_("référence CNIL"), max_length=100)
+    delay_reason = models.TextField(_("raison du retard"), blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+
+
+class Event(PracticeOwned):
+    """The incident's timeline: every action, who, when."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # An action code (labels in breach.EVENT_LABELS, translated when shown) and its detail.
+    action = models.CharField(max_length=40)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

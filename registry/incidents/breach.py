@@ -1,0 +1,88 @@
+"""The 72-hour clock and the breach decisions (GDPR Art. 33 and 34), as plain rules.
+
+The deadline is 72 hours of real time after the practice became aware of the breach;
+times are stored in UTC and shown in Europe/Paris, so a daylight-saving change moves the
+wall-clock hour shown, not the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from registry.incidents.models import Incident, Risk
+
+DEADLINE = timedelta(hours=72)
+CONTENT = Path(__file__).resolve().parent / "content" / "reflexes.yaml"
+
+EVENT_LABELS = {
+    "reported": _("Incident signalé"),
+    "reflex": _("Réflexe effectué"),
+    "assessed": _("Évaluation de la violation enregistrée"),
+    "filing": _("Notification à la CNIL enregistrée"),
+    "status": _("Statut modifié"),
+    "shared": _("Partage avec le délégué modifié"),
+    "tracks": _("Signalement ARS / CERT Santé ou plainte enregistré"),
+}
+
+
+class ClockState:
+    NOT_APPLICABLE = "not_applicable"  # no personal data, or notification not required
+    UNDECIDED = "undecided"  # personal data possible, decision not recorded yet
+    RUNNING = "running"  # notification required, not filed, deadline ahead
+    LATE = "late"  # notification required (or undecided) and deadline passed
+    FILED = "filed"
+
+
+def deadline(incident: Incident) -> datetime:
+    # In UTC: adding hours to a Paris wall-clock time would ignore a DST change.
+    return incident.aware_at.astimezone(UTC) + DEADLINE
+
+
+def clock_state(incident: Incident, now: datetime, has_initial_filing: bool) -> str:
+    if has_initial_filing:
+        return ClockState.FILED
+    if incident.personal_data is False or incident.cnil_required is False:
+        return ClockState.NOT_APPLICABLE
+    if now >= deadline(incident):
+        return ClockState.LATE
+    if incident.cnil_required is None:
+        return ClockState.UNDECIDED
+    return ClockState.RUNNING
+
+
+def filing_is_late(incident: Incident, filed_at: datetime) -> bool:
+    return filed_at > deadline(incident)
+
+
+def suggested_risk(*, personal_data: bool, health_data: bool, unintelligible: bool) -> str:
+    """Guidance only (the admin decides and writes why): health data weigh heavily."""
+    if not personal_data or unintelligible:
+        return Risk.NONE
+    if health_data:
+        return Risk.HIGH
+    return Risk.RISK
+
+
+def decisions_for(risk: str) -> tuple[bool, bool]:
+    """(CNIL notification required, informing the persons required) for a risk level."""
+    return risk in (Risk.RISK, Risk.HIGH), risk == Risk.HIGH
+
+
+@cache
+def _reflex_file() -> dict:
+    return yaml.safe_load(CONTENT.read_text(encoding="utf-8"))
+
+
+def reflexes_for(kind: str) -> list[dict]:
+    """The kind's reflexes with their text in the active language."""
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return [
+        {"key": r["key"], "text": r[language], "note": r.get("note", False)}
+        for r in _reflex_file()["kinds"].get(kind, [])
+    ]

@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.incidents import breach
+from registry.incidents.models import CnilFiling, Incident, Kind, Risk
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+YES_NO = [("", _("— à décider —")), ("true", _("Oui")), ("false", _("Non"))]
+
+
+def yes_no(label, **kwargs):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        required=False,
+        empty_value=None,
+        coerce=lambda v: v == "true",
+        **kwargs,
+    )
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type d'incident"), choices=Kind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Que s'est-il passé ?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Quelques phrases suffisent. Ne nommez pas de patient : écrivez « Patient X »."
+        ),
+    )
+    noticed_at = forms.DateTimeField(label=_("Constaté le"), widget=DateTimeInput())
+    identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_noticed_at(self):
+        noticed_at = self.cleaned_data["noticed_at"]
+        if noticed_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        return noticed_at
+
+
+class AssessmentForm(forms.ModelForm):
+    personal_data = yes_no(_("Des données personnelles sont-elles concernées ?"))
+    cnil_required = yes_no(
+        _("La notification à la CNIL est-elle requise ?"),
+        help_text=_("Requise dès qu'il y a un risque pour les personnes."),
+    )
+    inform_required = yes_no(
+        _("Faut-il informer les personnes concernées ?"),
+        help_text=_("Requis en cas de risque élevé, sauf exception de l'article 34(3)."),
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "aware_at",
+            "personal_data",
+            "health_data",
+            "data_categories",
+            "persons_count",
+            "records_count",
+            "consequences",
+            "measures",
+            "risk",
+            "cnil_required",
+            "cnil_reason",
+            "inform_required",
+            "inform_waiver",
+            "inform_reason",
+            "persons_informed_at",
+        ]
+        widgets = {
+            "aware_at": DateTimeInput(),
+            "persons_informed_at": DateTimeInput(),
+            "data_categories": forms.Textarea(attrs={"rows": 2}),
+            "consequences": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+            "cnil_reason": forms.Textarea(attrs={"rows": 2}),
+            "inform_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("personal_data") and not data.get("risk"):
+            self.add_error("risk", _("Choisissez un niveau de risque."))
+        if data.get("personal_data") is False:
+            data["cnil_required"] = False
+            data["risk"] = Risk.NONE
+        if data.get("cnil_required") is not None and not data.get("cnil_reason", "").strip():
+            self.add_error("cnil_reason", _("Écrivez la raison de la décision, dans les deux cas."))
+        if data.get("risk") and data.get("cnil_required") is False:
+            required, _inform = breach.decisions_for(data["risk"])
+            if required:
+                self.add_error(
+                    "cnil_required", _("Avec ce niveau de risque, la notification est requise.")
+                )
+        waiver = data.get("inform_waiver")
+        if data.get("risk") == Risk.HIGH and data.get("inform_required") is False and not waiver:
+            self.add_error(
+                "inform_waiver",
+                _(
+                    "Risque élevé : informez les personnes ou "
+                    "choisissez une exception de l'article 34(3)."
+                ),
+            )
+        if waiver and not data.get("inform_reason", "").strip():
+            self.add_error("inform_reason", _("Justifiez l'exception retenue."))
+        return data
+
+
+class FilingForm(forms.ModelForm):
+    class Meta:
+        model = CnilFiling
+        fields = ["type", "filed_at", "reference", "delay_reason"]
+        widgets = {"filed_at": DateTimeInput(), "delay_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def clean(self):
+        data = super().clean()
+        filed_at = data.get("filed_at")
+        late = filed_at and breach.filing_is_late(self.incident, filed_at)
+        if late and not data.get("delay_reason", "").strip():
+            self.add_error(
+                "delay_reason",
+                _(
+                    "Notification après 72 heures : indiquez la raison "
+                    "du retard (article 33.1 du RGPD)."
+                ),
+            )
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "status",
+            "shared_with_delegate",
+            "ars_reported_at",
+            "ars_reference",
+            "police_at",
+            "police_reference",
+        ]
+        widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}

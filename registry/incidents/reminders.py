@@ -1,0 +1,55 @@
+"""Reminder kinds of the incident register (see portal/reminders.py for the contract)."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.reminders import Due, Kind
+from registry.incidents.breach import DEADLINE
+from registry.incidents.models import CnilFiling, Incident
+
+KINDS = {
+    "incident.deadline": Kind(
+        "incident.deadline", _("Délai de 72 heures d'un incident"), urgent=True
+    ),
+}
+STEPS = [
+    (timedelta(hours=24), "24h"),
+    (timedelta(hours=48), "48h"),
+    (timedelta(hours=60), "60h"),
+    (DEADLINE, "72h"),
+]
+
+
+def due(now):
+    """One reminder per step reached while a required (or undecided) notification is missing.
+
+    One query: incidents aware at least 24 h ago, not ruled out, with no initial filing.
+    """
+    filed = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
+    incidents = (
+        Incident.objects.filter(aware_at__lte=now - STEPS[0][0])
+        .exclude(personal_data=False)
+        .exclude(cnil_required=False)
+        .exclude(Exists(filed))
+        .select_related("practice")
+    )
+    for incident in incidents:
+        step = [name for delay, name in STEPS if incident.aware_at + delay <= now][-1]
+        yield Due(
+            kind="incident.deadline",
+            practice_id=incident.practice_id,
+            object_key=f"incidents.incident:{incident.public_id}",
+            step=step,
+            url=reverse(
+                "incidents:detail",
+                kwargs={"practice_slug": incident.practice.slug, "incident_id": incident.public_id},
+            ),
+            context={
+                "kind": incident.get_kind_display(),
+                "deadline": (incident.aware_at + DEADLINE).isoformat(),
+            },
+            roles=("admin",),
+        )

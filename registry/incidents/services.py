@@ -1,0 +1,177 @@
+"""Writes on incidents: report, reflexes, assessment, filings, status. Audited, timelined."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from portal import audit
+from practices.models import Membership
+from registry.incidents.models import CnilFiling, Event, Incident, Reflex
+
+ASSESSMENT_FIELDS = [
+    "personal_data",
+    "health_data",
+    "data_categories",
+    "persons_count",
+    "records_count",
+    "consequences",
+    "measures",
+    "risk",
+    "cnil_required",
+    "cnil_reason",
+    "inform_required",
+    "inform_waiver",
+    "inform_reason",
+    "persons_informed_at",
+]
+
+
+def _event(incident, actor, action, detail=""):
+    Event.objects.create(
+        practice=incident.practice,
+        incident=incident,
+        actor=actor,
+        action=action,
+        detail=detail[:300],
+    )
+
+
+def incident_url(incident) -> str:
+    return reverse(
+        "incidents:detail",
+        kwargs={"practice_slug": incident.practice.slug, "incident_id": incident.public_id},
+    )
+
+
+def _alert_admins(incident) -> None:
+    admins = Membership.objects.filter(practice=incident.practice, role="admin").select_related(
+        "user"
+    )
+    for membership in admins:
+        with override(membership.user.language):
+            subject = _("[Vigie] Incident signalé : %(kind)s") % {
+                "kind": incident.get_kind_display()
+            }
+            body = _(
+                "Un incident vient d'être signalé au cabinet %(practice)s : %(kind)s.\n\n"
+                "Suivez les réflexes et évaluez s'il s'agit d'une violation de données : la "
+                "CNIL doit être notifiée sous 72 heures quand il y a un risque.\n\n%(url)s\n"
+            ) % {
+                "practice": incident.practice.name,
+                "kind": incident.get_kind_display(),
+                "url": settings.SITE_URL + incident_url(incident),
+            }
+        send_mail(subject, body, None, [membership.user.email])
+
+
+@transaction.atomic
+def incident_report(*, practice, reporter, kind, description, noticed_at, request=None):
+    incident = Incident.objects.create(
+        practice=practice,
+        reported_by=reporter,
+        kind=kind,
+        description=description,
+        noticed_at=noticed_at,
+        aware_at=noticed_at,
+    )
+    _event(incident, reporter, "reported", incident.get_kind_display())
+    audit.record(
+        request=request,
+        actor=reporter,
+        practice=practice,
+        action="incident.report",
+        target=incident,
+        changes={"kind": [None, kind]},
+    )
+    transaction.on_commit(lambda: _alert_admins(incident))
+    return incident
+
+
+@transaction.atomic
+def reflex_tick(*, incident, key, user, note="", request=None) -> None:
+    _reflex, created = Reflex.objects.get_or_create(
+        practice=incident.practice,
+        incident=incident,
+        key=key,
+        defaults={"done_at": timezone.now(), "done_by": user, "note": note[:500]},
+    )
+    if created:
+        _event(incident, user, "reflex", key + (f" — {note}" if note else ""))
+        audit.record(
+            request=request,
+            actor=user,
+            practice=incident.practice,
+            action="incident.reflex",
+            target=incident,
+            changes={key: [None, True]},
+        )
+
+
+@transaction.atomic
+def incident_assess(*, incident, user, request=None, **fields) -> None:
+    before = audit.snapshot(incident, ASSESSMENT_FIELDS)
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    incident.assessed_at = timezone.now()
+    incident.save()
+    changes = audit.diff(before, audit.snapshot(incident, ASSESSMENT_FIELDS))
+    _event(incident, user, "assessed", incident.get_risk_display())
+    audit.record(
+        request=request,
+        actor=user,
+        practice=incident.practice,
+        action="incident.assess",
+        target=incident,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def filing_record(
+    *, incident, user, type, filed_at, reference, delay_reason="", request=None
+) -> CnilFiling:
+    filing = CnilFiling.objects.create(
+        practice=incident.practice,
+        incident=incident,
+        type=type,
+        filed_at=filed_at,
+        reference=reference,
+        delay_reason=delay_reason,
+    )
+    _event(incident, user, "filing", f"{filing.get_type_display()} {reference}")
+    audit.record(
+        request=request,
+        actor=user,
+        practice=incident.practice,
+        action="incident.filing",
+        target=incident,
+        changes={"cnil_filing": [None, reference]},
+    )
+    return filing
+
+
+@transaction.atomic
+def incident_update(*, incident, user, action, request=None, **fields) -> None:
+    names = list(fields)
+    before = audit.snapshot(incident, names)
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    incident.save(update_fields=names)
+    changes = audit.diff(before, audit.snapshot(incident, names))
+    if changes:
+        detail = ", ".join(f"{k}: {v[1]}" for k, v in changes.items())
+        _event(incident, user, action, detail)
+        audit.record(
+            request=request,
+            actor=user,
+            practice=incident.practice,
+            action=f"incident.{action}",
+            target=incident,
+            changes=changes,
+        )

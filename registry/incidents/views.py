@@ -1,0 +1,265 @@
+import csv
+
+from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.identifying import findings
+from practices.access import owned, practice_view
+from practices.roles import Cap, can
+from registry.incidents import breach, services
+from registry.incidents.forms import AssessmentForm, FilingForm, FollowUpForm, ReportForm
+from registry.incidents.models import CnilFiling, Incident, Status
+
+
+def _incidents(practice):
+    initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
+    return Incident.objects.filter(practice=practice).annotate(has_filing=Exists(initial))
+
+
+def _with_clock(incidents, now):
+    for incident in incidents:
+        incident.deadline = breach.deadline(incident)
+        incident.clock = breach.clock_state(incident, now, incident.has_filing)
+    return incidents
+
+
+@practice_view(Cap.VIEW)
+def index(request):
+    now = timezone.now()
+    incidents = _with_clock(list(_incidents(request.practice).select_related("reported_by")), now)
+    counts = Incident.objects.filter(practice=request.practice).aggregate(
+        open=Count("pk", filter=~Q(status=Status.CLOSED)), total=Count("pk")
+    )
+    return render(
+        request,
+        "incidents/index.html",
+        {
+            "incidents": incidents,
+            "counts": counts,
+            "read_text": can(request.role, Cap.READ_INCIDENT_TEXT),
+        },
+    )
+
+
+@practice_view(Cap.REPORT_INCIDENT)
+def report(request):
+    initial = {"noticed_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = ReportForm(request.POST or None, initial=initial)
+    warning = []
+    if request.method == "POST" and form.is_valid():
+        warning = findings(form.cleaned_data["description"])
+        if warning and not form.cleaned_data["identifying_ack"]:
+            form.data = form.data.copy()
+            form.data["identifying_ack"] = "True"
+        else:
+            data = {k: form.cleaned_data[k] for k in ("kind", "description", "noticed_at")}
+            incident = services.incident_report(
+                practice=request.practice, reporter=request.user, request=request, **data
+            )
+            messages.success(
+                request,
+                _(
+                    "Incident signalé : l'administrateur est prévenu. "
+                    "Suivez maintenant les réflexes ci-dessous."
+                ),
+            )
+            return redirect(services.incident_url(incident))
+    return render(request, "incidents/report.html", {"form": form, "warning": warning})
+
+
+def _incident(request, incident_id):
+    incident = owned(
+        _incidents(request.practice).select_related("reported_by"),
+        request.practice,
+        public_id=incident_id,
+    )
+    return _with_clock([incident], timezone.now())[0]
+
+
+@practice_view(Cap.VIEW)
+def detail(request, incident_id):
+    incident = _incident(request, incident_id)
+    read_text = can(request.role, Cap.READ_INCIDENT_TEXT) or incident.shared_with_delegate
+    done = {r.key: r for r in incident.reflexes.select_related("done_by")}
+    reflexes = [{**r, "done": done.get(r["key"])} for r in breach.reflexes_for(incident.kind)]
+    events = incident.events.select_related("actor")
+    for event in events:
+        event.label = breach.EVENT_LABELS.get(event.action, event.action)
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "reflexes": reflexes,
+            "events": events,
+            "read_text": read_text,
+            "filings": incident.filings.all(),
+            "filing_form": FilingForm(incident=incident),
+            "follow_form": FollowUpForm(instance=incident),
+        },
+    )
+
+
+@practice_view(Cap.REPORT_INCIDENT)
+@require_POST
+def reflex(request, incident_id):
+    incident = _incident(request, incident_id)
+    key = request.POST.get("key", "")
+    if key not in {r["key"] for r in breach.reflexes_for(incident.kind)}:
+        raise Http404
+    services.reflex_tick(
+        incident=incident,
+        key=key,
+        user=request.user,
+        note=request.POST.get("note", ""),
+        request=request,
+    )
+    return redirect(services.incident_url(incident))
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+def assess(request, incident_id):
+    incident = _incident(request, incident_id)
+    form = AssessmentForm(request.POST or None, instance=incident)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
+        incident.refresh_from_db()
+        services.incident_assess(incident=incident, user=request.user, request=request, **fields)
+        messages.success(request, _("Évaluation enregistrée."))
+        return redirect(services.incident_url(incident))
+    return render(request, "incidents/assess.html", {"incident": incident, "form": form})
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+@require_POST
+def filing(request, incident_id):
+    incident = _incident(request, incident_id)
+    form = FilingForm(request.POST, incident=incident)
+    if form.is_valid():
+        services.filing_record(
+            incident=incident, user=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Notification à la CNIL enregistrée."))
+        return redirect(services.incident_url(incident))
+    return render(
+        request, "incidents/filing_error.html", {"incident": incident, "form": form}, status=400
+    )
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+@require_POST
+def follow_up(request, incident_id):
+    incident = _incident(request, incident_id)
+    form = FollowUpForm(request.POST, instance=incident)
+    if form.is_valid():
+        incident.refresh_from_db()  # the form already set the new values on the instance
+        services.incident_update(
+            incident=incident,
+            user=request.user,
+            action="status",
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Suivi enregistré."))
+        return redirect(services.incident_url(incident))
+    return render(
+        request, "incidents/filing_error.html", {"incident": incident, "form": form}, status=400
+    )
+
+
+def _register(practice):
+    return _with_clock(list(_incidents(practice).filter(personal_data=True)), timezone.now())
+
+
+@practice_view(Cap.VIEW)
+def register(request):
+    return render(
+        request,
+        "incidents/register.html",
+        {
+            "incidents": _register(request.practice),
+            "read_text": can(request.role, Cap.READ_INCIDENT_TEXT),
+        },
+    )
+
+
+REGISTER_COLUMNS = [
+    ("kind", _("Type")),
+    ("noticed_at", _("Constaté le")),
+    ("aware_at", _("Connaissance le")),
+    ("description", _("Nature de la violation")),
+    ("data_categories", _("Catégories")),
+    ("persons_count", _("Personnes")),
+    ("records_count", _("Enregistrements")),
+    ("consequences", _("Conséquences")),
+    ("measures", _("Mesures")),
+    ("risk", _("Risque")),
+    ("cnil", _("Notification CNIL")),
+    ("inform", _("Information des personnes")),
+    ("status", _("Statut")),
+]
+
+
+def _register_row(incident):
+    def when(value):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+    cnil = (
+        _("Non requise")
+        if incident.cnil_required is False
+        else (_("Déposée") if incident.has_filing else _("À déposer"))
+    )
+    inform = incident.get_inform_waiver_display() or (
+        _("Oui") if incident.inform_required else _("Non")
+    )
+    return [
+        incident.get_kind_display(),
+        when(incident.noticed_at),
+        when(incident.aware_at),
+        incident.description,
+        incident.data_categories,
+        incident.persons_count or "",
+        incident.records_count or "",
+        incident.consequences,
+        incident.measures,
+        incident.get_risk_display(),
+        f"{cnil} — {incident.cnil_reason}",
+        inform,
+        incident.get_status_display(),
+    ]
+
+
+@practice_view(Cap.EXPORT)
+def register_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registre-violations.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(label) for _key, label in REGISTER_COLUMNS])
+    for incident in _register(request.practice):
+        writer.writerow(_register_row(incident))
+    return response
+
+
+@practice_view(Cap.EXPORT)
+def register_pdf(request):
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "incidents/register_pdf.html",
+        {
+            "practice": request.practice,
+            "now": timezone.now(),
+            "columns": [label for _key, label in REGISTER_COLUMNS],
+            "rows": [_register_row(i) for i in _register(request.practice)],
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="registre-violations.pdf"'
+    return response

@@ -1,0 +1,339 @@
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.identifying import findings
+from portal.models import AuditEvent
+from registry.incidents import breach
+from registry.incidents import reminders as incident_reminders
+from registry.incidents.models import CnilFiling, Event, Incident, Reflex
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def url(cast, name, incident=None):
+    kwargs = {"practice_slug": cast.practice.slug}
+    if incident is not None:
+        kwargs["incident_id"] = incident.public_id
+    return reverse(f"incidents:{name}", kwargs=kwargs)
+
+
+def make(cast, **fields):
+    now = timezone.now()
+    values = {
+        "kind": "ransomware",
+        "description": "Écran de rançon sur le poste accueil",
+        "noticed_at": now,
+        "aware_at": now,
+        **fields,
+    }
+    return Incident.objects.create(practice=cast.practice, **values)
+
+
+class TestClock:
+    @pytest.mark.parametrize(
+        ("aware", "deadline"),
+        [
+            # Spring forward (29 March 2026, 02:00 → 03:00): 72 real hours end at 11:00 CEST.
+            (datetime(2026, 3, 28, 10, 0, tzinfo=PARIS), datetime(2026, 3, 31, 11, 0)),
+            # Fall back (25 October 2026, 03:00 → 02:00): they end at 09:00 CET.
+            (datetime(2026, 10, 24, 10, 0, tzinfo=PARIS), datetime(2026, 10, 27, 9, 0)),
+            (datetime(2026, 6, 1, 8, 30, tzinfo=PARIS), datetime(2026, 6, 4, 8, 30)),
+        ],
+    )
+    def test_deadline_is_72_real_hours_shown_in_paris_time(self, aware, deadline):
+        incident = Incident(aware_at=aware)
+        assert breach.deadline(incident) - aware == timedelta(hours=72)
+        shown = breach.deadline(incident).astimezone(PARIS).replace(tzinfo=None)
+        assert shown == deadline
+
+    def test_states(self, cast):
+        incident = make(cast)
+        now = incident.aware_at
+        assert breach.clock_state(incident, now, False) == breach.ClockState.UNDECIDED
+        incident.cnil_required = True
+        assert breach.clock_state(incident, now, False) == breach.ClockState.RUNNING
+        assert breach.clock_state(incident, now + timedelta(hours=73), False) == "late"
+        assert breach.clock_state(incident, now + timedelta(hours=73), True) == "filed"
+        incident.cnil_required = False
+        assert breach.clock_state(incident, now + timedelta(hours=73), False) == ("not_applicable")
+
+
+class TestReport:
+    def test_staff_reports_in_one_form_and_the_admin_is_alerted(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        client = cast.client("staff")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url(cast, "report"),
+                {
+                    "kind": "ransomware",
+                    "description": "Écran de rançon sur le poste accueil",
+                    "noticed_at": "2026-11-28T09:15",
+                },
+            )
+        incident = Incident.objects.get(practice=cast.practice)
+        assert response["Location"] == url(cast, "detail", incident)
+        assert incident.reported_by == cast.staff
+        assert timezone.localtime(incident.noticed_at).strftime("%H:%M") == "09:15"
+        assert [m.to for m in mail.outbox] == [[cast.admin.email]]
+        assert "72 heures" in mail.outbox[0].body
+        assert AuditEvent.objects.filter(action="incident.report").exists()
+        assert Event.objects.get(incident=incident).action == "reported"
+
+    def test_identifying_text_warns_once_then_goes_through(self, cast):
+        client = cast.client("staff")
+        data = {
+            "kind": "misdirected",
+            "noticed_at": "2026-11-28T09:15",
+            "description": "Résultats de Mme Durand née le 03/04/1962 envoyés au mauvais",
+        }
+        first = client.post(url(cast, "report"), data)
+        assert first.status_code == 200
+        assert "Patient X" in first.content.decode()
+        assert "Mme Durand" in first.content.decode()  # what was typed is kept
+        assert not Incident.objects.exists()
+        second = client.post(url(cast, "report"), {**data, "identifying_ack": "True"})
+        assert second.status_code == 302
+        assert Incident.objects.count() == 1
+
+    def test_bad_input_keeps_what_was_typed(self, cast):
+        response = cast.client("staff").post(
+            url(cast, "report"), {"description": "Clé USB trouvée", "noticed_at": "pas une date"}
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and "Clé USB trouvée" in html
+        assert not Incident.objects.exists()
+
+    def test_delegate_cannot_report(self, cast):
+        response = cast.client("delegate").post(
+            url(cast, "report"),
+            {"kind": "other", "description": "x", "noticed_at": "2026-11-28T09:15"},
+        )
+        assert response.status_code == 403
+        assert not Incident.objects.exists()
+
+
+class TestReflexes:
+    def test_each_reflex_is_ticked_once_with_time_and_person(self, cast):
+        incident = make(cast)
+        client = cast.client("staff")
+        client.post(url(cast, "reflex", incident), {"key": "unplug"})
+        client.post(url(cast, "reflex", incident), {"key": "unplug"})
+        reflex = Reflex.objects.get(incident=incident)
+        assert (reflex.key, reflex.done_by) == ("unplug", cast.staff)
+        page = client.get(url(cast, "detail", incident)).content.decode()
+        assert "Débrancher le câble Ethernet" in page and "Fait le" in page
+        assert "cybermalveillance.gouv.fr" in page
+
+    def test_unknown_reflex_is_404(self, cast):
+        incident = make(cast)
+        assert (
+            cast.client("staff").post(url(cast, "reflex", incident), {"key": "nope"}).status_code
+            == 404
+        )
+
+
+def assess(cast, incident, **data):
+    base = {"aware_at": timezone.localtime(incident.aware_at).strftime("%Y-%m-%dT%H:%M")}
+    return cast.client("admin").post(url(cast, "assess", incident), {**base, **data})
+
+
+class TestDecisions:
+    def test_notify_and_inform_for_high_risk_health_data(self, cast):
+        incident = make(cast)
+        response = assess(
+            cast,
+            incident,
+            personal_data="true",
+            health_data="on",
+            risk="high",
+            cnil_required="true",
+            cnil_reason="Dossiers médicaux chiffrés par l'attaquant",
+            inform_required="true",
+        )
+        assert response.status_code == 302
+        incident.refresh_from_db()
+        assert (incident.cnil_required, incident.inform_required) == (True, True)
+
+    def test_no_notification_needs_a_reason(self, cast):
+        incident = make(cast)
+        response = assess(
+            cast, incident, personal_data="true", risk="none", cnil_required="false", cnil_reason=""
+        )
+        assert response.status_code == 200
+        assert "raison de la décision" in response.content.decode()
+        response = assess(
+            cast,
+            incident,
+            personal_data="true",
+            risk="none",
+            cnil_required="false",
+            cnil_reason="Clé chiffrée retrouvée",
+        )
+        assert response.status_code == 302
+
+    def test_risk_cannot_skip_notification(self, cast):
+        incident = make(cast)
+        response = assess(
+            cast,
+            incident,
+            personal_data="true",
+            risk="risk",
+            cnil_required="false",
+            cnil_reason="On préfère pas",
+        )
+        assert "la notification est requise" in response.content.decode()
+
+    def test_high_risk_waiver_requires_a_justification(self, cast):
+        incident = make(cast)
+        common = {
+            "personal_data": "true",
+            "risk": "high",
+            "cnil_required": "true",
+            "cnil_reason": "Vol d'ordinateur",
+            "inform_required": "false",
+        }
+        assert "exception" in assess(cast, incident, **common).content.decode()
+        response = assess(cast, incident, **common, inform_waiver="a", inform_reason="")
+        assert "Justifiez" in response.content.decode()
+        response = assess(
+            cast,
+            incident,
+            **common,
+            inform_waiver="a",
+            inform_reason="Disque chiffré intégralement, clé non compromise",
+        )
+        assert response.status_code == 302
+
+    def test_staff_cannot_assess(self, cast):
+        incident = make(cast)
+        assert cast.client("staff").post(url(cast, "assess", incident), {}).status_code == 403
+
+
+class TestFilings:
+    def test_late_filing_requires_the_reason_for_the_delay(self, cast):
+        incident = make(cast, aware_at=timezone.now() - timedelta(hours=80))
+        client = cast.client("admin")
+        late = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        response = client.post(
+            url(cast, "filing", incident),
+            {"type": "initial", "filed_at": late, "reference": "CNIL-1"},
+        )
+        assert response.status_code == 400
+        assert not CnilFiling.objects.exists()
+        response = client.post(
+            url(cast, "filing", incident),
+            {
+                "type": "initial",
+                "filed_at": late,
+                "reference": "CNIL-1",
+                "delay_reason": "Prestataire injoignable pendant le week-end",
+            },
+        )
+        assert response.status_code == 302
+        assert CnilFiling.objects.get().reference == "CNIL-1"
+
+    def test_filing_in_time_needs_no_reason(self, cast):
+        incident = make(cast)
+        now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        response = cast.client("admin").post(
+            url(cast, "filing", incident),
+            {"type": "initial", "filed_at": now, "reference": "CNIL-2"},
+        )
+        assert response.status_code == 302
+
+
+class TestDelegateAndRegister:
+    def test_delegate_sees_status_not_free_text_unless_shared(self, cast):
+        incident = make(cast, description="Texte confidentiel du cabinet")
+        delegate = cast.client("delegate")
+        assert "Texte confidentiel" not in delegate.get(url(cast, "index")).content.decode()
+        assert (
+            "Texte confidentiel" not in delegate.get(url(cast, "detail", incident)).content.decode()
+        )
+        cast.client("admin").post(
+            url(cast, "follow_up", incident), {"status": "open", "shared_with_delegate": "on"}
+        )
+        assert "Texte confidentiel" in delegate.get(url(cast, "detail", incident)).content.decode()
+        assert delegate.get(url(cast, "register_csv")).status_code == 403
+
+    def test_register_csv_and_pdf(self, cast):
+        make(
+            cast,
+            personal_data=True,
+            risk="high",
+            cnil_required=True,
+            persons_count=120,
+            cnil_reason="Dossiers patients exposés",
+        )
+        make(cast, kind="outage", personal_data=False)
+        client = cast.client("staff")
+        raw = client.get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+        assert len(rows) == 2  # header + the one breach
+        assert rows[1][5] == "120" and "Dossiers patients exposés" in rows[1][10]
+        pdf = client.get(url(cast, "register_pdf"))
+        assert pdf.content.startswith(b"%PDF")
+
+    def test_list_queries_do_not_grow_with_incidents(self, cast, django_assert_max_num_queries):
+        client = cast.client("admin")
+        for _ in range(3):
+            make(cast)
+        client.get(url(cast, "index"))
+        # session, user, OTP device, practice, role (membership), practice switcher,
+        # incidents with their filing flag, counts, and the template's tags: a fixed set.
+        with django_assert_max_num_queries(15) as few:
+            client.get(url(cast, "index"))
+        for _ in range(30):
+            make(cast)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url(cast, "index"))
+
+
+class TestReminders:
+    def test_steps_while_a_required_notification_is_missing(self, cast):
+        aware = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+        incident = make(cast, aware_at=aware)
+        make(cast, aware_at=aware, personal_data=False)
+        steps = {
+            25: ["24h"],
+            49: ["48h"],
+            61: ["60h"],
+            73: ["72h"],
+        }
+        for hours, expected in steps.items():
+            with time_machine.travel(aware + timedelta(hours=hours)):
+                due = list(incident_reminders.due(timezone.now()))
+            assert [d.step for d in due] == expected
+            assert due[0].roles == ("admin",)
+        CnilFiling.objects.create(
+            practice=cast.practice, incident=incident, filed_at=aware, reference="X"
+        )
+        assert list(incident_reminders.due(aware + timedelta(hours=73))) == []
+        assert incident_reminders.KINDS["incident.deadline"].urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIR 1 85 05 78 006 048 30 à vérifier", ["un numéro de sécurité sociale"]),
+        ("NIR 1 85 05 78 006 048 31 à vérifier", []),  # wrong key: no alarm
+        ("Né en Corse : 2 69 05 2A 004 016 24", ["un numéro de sécurité sociale"]),
+        ("écrire à jean.dupont@gmail.com", ["une adresse e-mail"]),
+        ("rappeler au 06 12 34 56 78", ["un numéro de téléphone"]),
+        ("Mme Durand née le 03/04/1962", ["une date de naissance associée à une personne"]),
+        ("Patient X, tension 12/8, revoir dans 3 mois, ordonnance 2026-00123", []),
+        ("Le poste accueil affiche une rançon de 0,5 bitcoin à 09:15", []),
+    ],
+)
+def test_identifying_data_detector(text, expected):
+    assert findings(text) == expected
