@@ -336,4 +336,7 @@ class TestReminders:
     ],
 )
 def test_identifying_data_detector(text, expected):
-    assert findings(text) == expected
+    from django.utils.translation import override
+
+    with override("fr"):
+        assert findings(text) == expected
