@@ -89,8 +89,12 @@ def detail(request, incident_id):
     done = {r.key: r for r in incident.reflexes.select_related("done_by")}
     reflexes = [{**r, "done": done.get(r["key"])} for r in breach.reflexes_for(incident.kind)]
     events = incident.events.select_related("actor")
+    texts = {r["key"]: r["text"] for r in reflexes}
     for event in events:
         event.label = breach.EVENT_LABELS.get(event.action, event.action)
+        if event.action == "reflex":
+            key, _sep, note = event.detail.partition(" — ")
+            event.detail = texts.get(key, key) + (f" — {note}" if note else "")
     return render(
         request,
         "incidents/detail.html",
