@@ -213,3 +213,18 @@ def test_logout_other_sessions(client):
     assert first.post(reverse("mfa_logout_others")).status_code == 302
     assert first.get(reverse("mfa_security")).status_code == 200
     assert second.get(reverse("mfa_security")).status_code == 302
+
+
+def test_login_attempts_are_rate_limited(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    user, _secret = enrolled_user()
+    for _ in range(3):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong-1234567"})
+    blocked = login_password(client, user)  # even the right password waits now
+    assert blocked.status_code == 200
+    assert "Trop de tentatives" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
