@@ -14,7 +14,10 @@ from django.db import transaction
 from practices.models import Membership, Oversight, Practice, Region
 
 DEMO_PASSWORD = "Vigie-demo-2026!"
-DEMO_SEEDERS: list[str] = ["registry.incidents.demo.seed"]
+DEMO_SEEDERS: list[str] = [
+    "registry.incidents.demo.seed",
+    "practices.checklists.demo.seed",
+]
 
 PRACTICES = [
     # slug, name, professions, region code, city

@@ -9,6 +9,7 @@ practice_urls = [
     path("", views.practice_dashboard, name="dashboard"),
     path("", include("practices.urls")),
     path("incidents/", include("registry.incidents.urls")),
+    path("controles/", include("practices.checklists.urls")),
 ]
 
 urlpatterns = [

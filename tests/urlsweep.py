@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -65,7 +66,43 @@ def _incident(practice):
     return incident.public_id
 
 
+def _checklist_run(practice):
+    from django.utils import timezone
+
+    from practices.checklists.content import load
+    from practices.checklists.models import Run, Template
+    from practices.checklists.services import checklist_activate
+
+    run = Run.objects.filter(practice=practice).first()
+    if run is None:
+        load()
+        checklist = checklist_activate(practice=practice, template=Template.objects.first())
+        now = timezone.now()
+        run = Run.objects.create(
+            practice=practice,
+            checklist=checklist,
+            period_start=now,
+            due_at=now + timedelta(days=30),
+        )
+    return run
+
+
+def _answer(practice):
+    from practices.checklists.models import Answer
+
+    run = _checklist_run(practice)
+    answer, _ = Answer.objects.get_or_create(
+        practice=practice,
+        run=run,
+        item_key=run.checklist.items()[0]["key"],
+        defaults={"status": "not_done", "comment": "Filtre manquant"},
+    )
+    return answer.public_id
+
+
 FILLERS: dict[str, Callable] = {
+    "run_id": lambda practice: _checklist_run(practice).public_id,
+    "answer_id": _answer,
     "incident_id": _incident,
     "practice_slug": lambda practice: practice.slug,
     "member_id": _member,

@@ -1,1 +1,101 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from practices.models import PracticeOwned
+
+
+def _local(texts: dict) -> str:
+    return texts.get("en" if (get_language() or "fr").startswith("en") else "fr", "")
+
+
+class Template(models.Model):
+    """A checklist of the shipped library (content file), shared by every practice."""
+
+    code = models.SlugField(unique=True)
+    version = models.PositiveIntegerField(default=1)
+    title = models.JSONField()
+    section = models.CharField(max_length=120)
+    cadence = models.CharField(max_length=200)
+    items = models.JSONField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.local_title
+
+    @property
+    def local_title(self) -> str:
+        return _local(self.title)
+
+    def local_items(self) -> list[dict]:
+        return [
+            {
+                "key": i["key"],
+                "text": _local(i["text"]),
+                "why": _local(i["why"]),
+                "evidence": _local(i["evidence"]),
+            }
+            for i in self.items
+        ]
+
+
+class PracticeChecklist(PracticeOwned):
+    """A template activated by a practice, with its own cadence (an RRULE)."""
+
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="+")
+    cadence = models.CharField(_("fréquence (RRULE)"), max_length=200)
+    starts_on = models.DateField(_("à partir du"))
+    active = models.BooleanField(_("active"), default=True)
+    disabled_items = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "template"], name="checklist_once")
+        ]
+
+    def __str__(self):
+        return str(self.template)
+
+    def items(self) -> list[dict]:
+        return [i for i in self.template.local_items() if i["key"] not in self.disabled_items]
+
+
+class Run(PracticeOwned):
+    """One period of a checklist: generated once, due at the end of its period."""
+
+    checklist = models.ForeignKey(PracticeChecklist, on_delete=models.CASCADE, related_name="runs")
+    period_start = models.DateTimeField()
+    due_at = models.DateTimeField(_("à faire avant le"))
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "period_start"], name="run_once")
+        ]
+
+
+class Answer(PracticeOwned):
+    class Status(models.TextChoices):
+        DONE = "done", _("Fait")
+        NOT_DONE = "not_done", _("Pas fait")
+        NOT_APPLICABLE = "na", _("Sans objet")
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="answers")
+    item_key = models.CharField(max_length=40)
+    status = models.CharField(_("réponse"), max_length=10, choices=Status.choices)
+    comment = models.TextField(_("commentaire"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+    fixed_at = models.DateTimeField(_("corrigé le"), null=True, blank=True)
+    fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "item_key"], name="answer_once")]

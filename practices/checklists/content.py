@@ -1,0 +1,38 @@
+"""Load the shipped checklist library (content/templates.yaml), idempotently."""
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from practices.checklists.models import Template
+
+CONTENT = Path(__file__).resolve().parent / "content" / "templates.yaml"
+
+
+def _data(path: Path = CONTENT) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def load() -> str:
+    created = updated = 0
+    for entry in _data()["templates"]:
+        fields = {k: entry[k] for k in ("version", "title", "section", "cadence", "items")}
+        template, was_created = Template.objects.get_or_create(code=entry["code"], defaults=fields)
+        if was_created:
+            created += 1
+        elif any(getattr(template, k) != v for k, v in fields.items()):
+            Template.objects.filter(pk=template.pk).update(**fields)
+            updated += 1
+    return f"{created} created, {updated} updated"
+
+
+def seed_coverage(path: Path = CONTENT) -> dict[str, list[str]]:
+    """Seed bullet id → French texts of the checklist items that cover it."""
+    coverage: dict[str, list[str]] = {}
+    for template in _data(path)["templates"]:
+        for item in template["items"]:
+            for bullet in item["seed"]:
+                coverage.setdefault(bullet, []).append(item["text"]["fr"])
+    return coverage

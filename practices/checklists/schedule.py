@@ -1,0 +1,49 @@
+"""Periods of a checklist from its RRULE, and idempotent run generation.
+
+Periods start at midnight Europe/Paris on the rule's dates; a run is due at the start of
+the next period (so a monthly run of March is due on 1 April, 00:00 Paris time, whatever
+the daylight-saving offset). Generation inserts under a unique constraint: running it
+twice, or concurrently, creates each run once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+from practices.checklists.models import PracticeChecklist, Run
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def period_starts(checklist: PracticeChecklist, until: datetime) -> list[datetime]:
+    """Naive Paris-midnight starts of every period up to ``until`` (plus the next one)."""
+    start = datetime.combine(checklist.starts_on, time(0))
+    rule = rrulestr(checklist.cadence, dtstart=start)
+    limit = until.astimezone(PARIS).replace(tzinfo=None)
+    starts = []
+    for occurrence in rule:
+        starts.append(occurrence)
+        if occurrence > limit:
+            break
+    return starts
+
+
+def generate_runs(checklist: PracticeChecklist, now: datetime) -> int:
+    """Create the runs of every period begun by ``now``; returns how many were new."""
+    starts = period_starts(checklist, now)
+    rows = [
+        Run(
+            practice_id=checklist.practice_id,
+            checklist=checklist,
+            period_start=begin.replace(tzinfo=PARIS),
+            due_at=end.replace(tzinfo=PARIS),
+        )
+        for begin, end in zip(starts, starts[1:], strict=False)
+        if begin.replace(tzinfo=PARIS) <= now
+    ]
+    before = Run.objects.filter(checklist=checklist).count()
+    Run.objects.bulk_create(rows, ignore_conflicts=True)
+    return Run.objects.filter(checklist=checklist).count() - before

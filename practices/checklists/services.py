@@ -1,0 +1,72 @@
+"""Writes on checklists: activate, answer, fix. Audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal import audit
+from practices.checklists.models import Answer, PracticeChecklist, Run
+
+
+@transaction.atomic
+def checklist_activate(*, practice, template, request=None) -> PracticeChecklist:
+    checklist, created = PracticeChecklist.objects.get_or_create(
+        practice=practice,
+        template=template,
+        defaults={"cadence": template.cadence, "starts_on": timezone.localdate()},
+    )
+    if not created and not checklist.active:
+        checklist.active = True
+        checklist.save(update_fields=["active"])
+    audit.record(
+        request=request,
+        practice=practice,
+        action="checklist.activate",
+        target=checklist,
+        changes={"active": [None, True]},
+    )
+    return checklist
+
+
+@transaction.atomic
+def run_answer(*, run: Run, item_key: str, status: str, comment: str, user, request=None) -> Answer:
+    answer = Answer.objects.filter(run=run, item_key=item_key).first()
+    before = {"status": answer.status, "comment": answer.comment} if answer else {}
+    answer, _created = Answer.objects.update_or_create(
+        practice=run.practice,
+        run=run,
+        item_key=item_key,
+        defaults={"status": status, "comment": comment, "answered_by": user},
+    )
+    keys = {i["key"] for i in run.checklist.items()}
+    answered = set(Answer.objects.filter(run=run).values_list("item_key", flat=True))
+    if run.completed_at is None and keys <= answered:
+        run.completed_at = timezone.now()
+        run.save(update_fields=["completed_at"])
+    audit.record(
+        request=request,
+        actor=user,
+        practice=run.practice,
+        action="checklist.answer",
+        target=run.checklist,
+        target_label=f"{run.checklist} — {item_key}",
+        changes=audit.diff(before, {"status": status, "comment": comment}),
+    )
+    return answer
+
+
+@transaction.atomic
+def answer_fix(*, answer: Answer, user, request=None) -> None:
+    answer.fixed_at = timezone.now()
+    answer.fixed_by = user
+    answer.save(update_fields=["fixed_at", "fixed_by"])
+    audit.record(
+        request=request,
+        actor=user,
+        practice=answer.practice,
+        action="checklist.fix",
+        target=answer.run.checklist,
+        target_label=f"{answer.run.checklist} — {answer.item_key}",
+        changes={"fixed": [False, True]},
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from practices.checklists import views
+
+app_name = "checklists"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("activer/", views.activate, name="activate"),
+    path("periodes/<uuid:run_id>/", views.run_detail, name="run"),
+    path("actions/<uuid:answer_id>/corrigee/", views.fix, name="fix"),
+]

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from practices.access import owned, practice_view, require
+from practices.checklists import schedule, services
+from practices.checklists.forms import AnswerForm
+from practices.checklists.models import Answer, PracticeChecklist, Run, Template
+from practices.roles import Cap
+
+
+def _generate(practice, now):
+    for checklist in PracticeChecklist.objects.filter(practice=practice, active=True):
+        schedule.generate_runs(checklist, now)
+
+
+def open_actions(practice):
+    return Answer.objects.filter(
+        practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None
+    ).select_related("run__checklist__template", "answered_by")
+
+
+@practice_view(Cap.VIEW)
+def index(request):
+    practice, now = request.practice, timezone.now()
+    _generate(practice, now)
+    latest = Run.objects.filter(practice=practice).annotate(answered=Count("answers"))
+    checklists = (
+        PracticeChecklist.objects.filter(practice=practice, active=True)
+        .select_related("template")
+        .prefetch_related(Prefetch("runs", queryset=latest))
+    )
+    rows = []
+    for checklist in checklists:
+        runs = list(checklist.runs.all())
+        rows.append(
+            {
+                "checklist": checklist,
+                "current": runs[0] if runs else None,
+                "count": len(checklist.items()),
+            }
+        )
+    active_ids = [row["checklist"].template_id for row in rows]
+    return render(
+        request,
+        "checklists/index.html",
+        {
+            "rows": rows,
+            "now": now,
+            "actions": open_actions(practice),
+            "available": Template.objects.exclude(pk__in=active_ids),
+        },
+    )
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+@require_POST
+def activate(request):
+    template = Template.objects.filter(code=request.POST.get("code", "")).first()
+    if template is None:
+        raise Http404
+    services.checklist_activate(practice=request.practice, template=template, request=request)
+    messages.success(request, _("Liste de contrôle activée : la première période commence."))
+    return redirect("checklists:index", practice_slug=request.practice.slug)
+
+
+def _run_url(run):
+    return reverse(
+        "checklists:run", kwargs={"practice_slug": run.practice.slug, "run_id": run.public_id}
+    )
+
+
+@practice_view(Cap.VIEW)
+def run_detail(request, run_id):
+    run = owned(
+        Run.objects.select_related("checklist__template"), request.practice, public_id=run_id
+    )
+    answers = {a.item_key: a for a in run.answers.select_related("answered_by")}
+    forms = {}
+    if request.method == "POST":
+        require(request, Cap.COMPLETE_CHECKLISTS)
+        item_key = request.POST.get("item", "")
+        if item_key not in {i["key"] for i in run.checklist.items()}:
+            raise Http404
+        form = AnswerForm(request.POST, prefix=item_key)
+        if form.is_valid():
+            services.run_answer(
+                run=run, item_key=item_key, user=request.user, request=request, **form.cleaned_data
+            )
+            return redirect(_run_url(run))
+        forms[item_key] = form
+    items = []
+    for item in run.checklist.items():
+        answer = answers.get(item["key"])
+        initial = {
+            "status": getattr(answer, "status", None),
+            "comment": getattr(answer, "comment", ""),
+        }
+        items.append(
+            {
+                **item,
+                "answer": answer,
+                "form": forms.get(item["key"]) or AnswerForm(initial=initial, prefix=item["key"]),
+            }
+        )
+    return render(request, "checklists/run.html", {"run": run, "items": items})
+
+
+@practice_view(Cap.COMPLETE_CHECKLISTS)
+@require_POST
+def fix(request, answer_id):
+    answer = owned(
+        Answer.objects.select_related("run__checklist__template"),
+        request.practice,
+        public_id=answer_id,
+        status=Answer.Status.NOT_DONE,
+        fixed_at=None,
+    )
+    services.answer_fix(answer=answer, user=request.user, request=request)
+    messages.success(request, _("Action marquée comme corrigée."))
+    return redirect("checklists:index", practice_slug=request.practice.slug)

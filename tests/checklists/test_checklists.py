@@ -1,0 +1,170 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import AuditEvent
+from practices.checklists import content, schedule
+from practices.checklists.models import Answer, PracticeChecklist, Run, Template
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def library(db):
+    content.load()
+    return Template.objects.all()
+
+
+def activate(cast, code, cadence=None, starts_on=date(2026, 1, 31)):
+    template = Template.objects.get(code=code)
+    return PracticeChecklist.objects.create(
+        practice=cast.practice,
+        template=template,
+        cadence=cadence or template.cadence,
+        starts_on=starts_on,
+    )
+
+
+def test_loading_twice_changes_nothing(library):
+    assert content.load() == "0 created, 0 updated"
+    assert library.count() == 8
+
+
+def test_every_seed_reference_exists():
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "training" / "content" / "seed_bullets.yaml"
+    bullets = {b["id"] for b in yaml.safe_load(path.read_text(encoding="utf-8"))["bullets"]}
+    assert set(content.seed_coverage()) <= bullets
+    assert len(content.seed_coverage()) >= 40
+
+
+class TestGeneration:
+    def test_monthly_from_the_31st_keeps_month_ends_and_runs_once(self, cast, library):
+        checklist = activate(cast, "workstations", "FREQ=MONTHLY;BYMONTHDAY=-1")
+        now = datetime(2026, 4, 15, 12, 0, tzinfo=PARIS)
+        assert schedule.generate_runs(checklist, now) == 3
+        assert schedule.generate_runs(checklist, now) == 0  # idempotent
+        starts = [
+            timezone.localtime(r.period_start).date() for r in Run.objects.order_by("period_start")
+        ]
+        assert starts == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+
+    def test_due_at_paris_midnight_across_daylight_saving(self, cast, library):
+        checklist = activate(cast, "workstations", "FREQ=MONTHLY", starts_on=date(2026, 3, 1))
+        schedule.generate_runs(checklist, datetime(2026, 4, 2, tzinfo=PARIS))
+        march = Run.objects.get(period_start__month=3)
+        due = timezone.localtime(march.due_at)
+        assert (due.date(), due.hour, due.utcoffset().total_seconds()) == (
+            date(2026, 4, 1),
+            0,
+            7200,
+        )
+        assert timezone.localtime(march.period_start).utcoffset().total_seconds() == 3600
+
+    def test_quarterly_restore_test(self, cast, library):
+        checklist = activate(cast, "restore_test", starts_on=date(2026, 1, 1))
+        schedule.generate_runs(checklist, datetime(2026, 11, 28, tzinfo=PARIS))
+        assert Run.objects.filter(checklist=checklist).count() == 4
+
+
+class TestAnswers:
+    def run(self, cast):
+        checklist = activate(cast, "workstations", starts_on=date(2026, 11, 1))
+        schedule.generate_runs(checklist, timezone.now())
+        return Run.objects.get(checklist=checklist)
+
+    def url(self, cast, run):
+        return reverse(
+            "checklists:run", kwargs={"practice_slug": cast.practice.slug, "run_id": run.public_id}
+        )
+
+    def test_not_done_needs_a_comment_and_becomes_an_open_action(self, cast, library):
+        run = self.run(cast)
+        client = cast.client("staff")
+        response = client.post(
+            self.url(cast, run), {"item": "privacy_filter", "privacy_filter-status": "not_done"}
+        )
+        assert "demande un commentaire" in response.content.decode()
+        assert not Answer.objects.exists()
+        client.post(
+            self.url(cast, run),
+            {
+                "item": "privacy_filter",
+                "privacy_filter-status": "not_done",
+                "privacy_filter-comment": "Filtre à commander",
+            },
+        )
+        answer = Answer.objects.get()
+        page = client.get(reverse("checklists:index", kwargs={"practice_slug": cast.practice.slug}))
+        assert "Filtre à commander" in page.content.decode()
+        client.post(
+            reverse(
+                "checklists:fix",
+                kwargs={"practice_slug": cast.practice.slug, "answer_id": answer.public_id},
+            )
+        )
+        answer.refresh_from_db()
+        assert answer.fixed_by == cast.staff
+        assert AuditEvent.objects.filter(action="checklist.fix").exists()
+
+    def test_run_completes_when_every_item_is_answered(self, cast, library):
+        run = self.run(cast)
+        client = cast.client("staff")
+        keys = [i["key"] for i in run.checklist.items()]
+        for key in keys:
+            run.refresh_from_db()
+            assert run.completed_at is None
+            client.post(self.url(cast, run), {"item": key, f"{key}-status": "done"})
+        run.refresh_from_db()
+        assert run.completed_at is not None
+        assert AuditEvent.objects.filter(action="checklist.answer").count() == len(keys)
+
+    def test_delegate_reads_but_cannot_answer(self, cast, library):
+        run = self.run(cast)
+        delegate = cast.client("delegate")
+        assert delegate.get(self.url(cast, run)).status_code == 200
+        response = delegate.post(self.url(cast, run), {"item": "lock", "lock-status": "done"})
+        assert response.status_code == 403
+        assert not Answer.objects.exists()
+
+    def test_admin_activates_from_the_library(self, cast, library):
+        cast.client("admin").post(
+            reverse("checklists:activate", kwargs={"practice_slug": cast.practice.slug}),
+            {"code": "backups"},
+        )
+        assert PracticeChecklist.objects.filter(
+            practice=cast.practice, template__code="backups"
+        ).exists()
+        assert (
+            cast.client("staff")
+            .post(
+                reverse("checklists:activate", kwargs={"practice_slug": cast.practice.slug}),
+                {"code": "passwords_mfa"},
+            )
+            .status_code
+            == 403
+        )
+
+    def test_index_queries_do_not_grow_with_history(
+        self, cast, library, django_assert_max_num_queries
+    ):
+        for code in ("workstations", "backups"):
+            activate(cast, code, starts_on=date(2026, 9, 1))
+        client = cast.client("admin")
+        url = reverse("checklists:index", kwargs={"practice_slug": cast.practice.slug})
+        client.get(url)
+        with django_assert_max_num_queries(25) as few:
+            client.get(url)
+        budget = len(few.captured_queries)  # read now: the next request resets the log
+        PracticeChecklist.objects.update(starts_on=date(2024, 9, 1))
+        Run.objects.all().delete()
+        client.get(url)  # generates two years of runs
+        assert Run.objects.count() > 40
+        with django_assert_max_num_queries(budget):
+            client.get(url)
