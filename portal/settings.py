@@ -208,6 +208,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Password or e-mail changes ask for the password again (older than 5 minutes).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Sessions end with the browser (seed: lock your PC); no "remember me".
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {

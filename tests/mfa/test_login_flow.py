@@ -228,3 +228,13 @@ def test_login_attempts_are_rate_limited(client, settings):
     assert "Trop de tentatives" in blocked.content.decode()
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+def test_email_change_asks_to_reauthenticate_after_five_minutes():
+    from tests.conftest import verified_client
+
+    user, _secret = enrolled_user()
+    client = verified_client(user)  # force_login: no recent authentication recorded
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "x@y.fr"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
