@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.checklists.models import Answer
+from practices.checklists.models import Answer, BackupCopy, PracticeChecklist, RestoreTest
 
 
 class AnswerForm(forms.Form):
@@ -20,3 +20,93 @@ class AnswerForm(forms.Form):
                 _("« Pas fait » demande un commentaire : que manque-t-il, qui s'en occupe ?"),
             )
         return data
+
+
+CADENCES = [
+    ("FREQ=MONTHLY", _("Tous les mois")),
+    ("FREQ=MONTHLY;INTERVAL=3", _("Tous les trimestres")),
+    ("FREQ=MONTHLY;INTERVAL=6", _("Tous les six mois")),
+    ("FREQ=YEARLY", _("Tous les ans")),
+    ("custom", _("Règle personnalisée (RRULE)")),
+]
+
+
+class ChecklistSettingsForm(forms.ModelForm):
+    frequency = forms.ChoiceField(label=_("Fréquence"), choices=CADENCES)
+    custom_rule = forms.CharField(
+        label=_("Règle RRULE"),
+        required=False,
+        help_text=_("Pour les experts, par exemple FREQ=WEEKLY;INTERVAL=2."),
+    )
+    disabled = forms.MultipleChoiceField(
+        label=_("Points qui ne s'appliquent pas au cabinet"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    own_items = forms.CharField(
+        label=_("Points propres au cabinet (un par ligne)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = PracticeChecklist
+        fields = ["assigned_role", "assigned_user", "active"]
+
+    def __init__(self, *args, practice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        checklist = self.instance
+        self.fields["assigned_user"].queryset = get_user_model().objects.filter(
+            memberships__practice=practice
+        )
+        self.fields["disabled"].choices = [
+            (i["key"], i["text"]) for i in checklist.template.local_items()
+        ]
+        known = dict(CADENCES)
+        self.initial.setdefault(
+            "frequency", checklist.cadence if checklist.cadence in known else "custom"
+        )
+        self.initial.setdefault("custom_rule", checklist.cadence)
+        self.initial.setdefault("disabled", checklist.disabled_items)
+        self.initial.setdefault("own_items", "\n".join(i["text"] for i in checklist.extra_items))
+
+    def clean(self):
+        from dateutil.rrule import rrulestr
+
+        data = super().clean()
+        rule = (
+            data.get("custom_rule", "").strip()
+            if data.get("frequency") == "custom"
+            else (data.get("frequency"))
+        )
+        try:
+            rrulestr(rule or "")
+            if not rule or "FREQ=" not in rule.upper():
+                raise ValueError
+        except (ValueError, TypeError):
+            self.add_error("custom_rule", _("Cette règle n'est pas une RRULE valable."))
+        data["cadence"] = rule
+        lines = [line.strip() for line in data.get("own_items", "").splitlines()]
+        data["extra_items"] = [
+            {"key": f"own-{n}", "text": text} for n, text in enumerate(filter(None, lines), start=1)
+        ]
+        return data
+
+
+class BackupCopyForm(forms.ModelForm):
+    class Meta:
+        model = BackupCopy
+        fields = ["name", "medium", "off_site", "frequency"]
+
+
+class RestoreTestForm(forms.ModelForm):
+    class Meta:
+        model = RestoreTest
+        fields = ["tested_on", "restored", "copy", "success"]
+        widgets = {"tested_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, practice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy"].queryset = BackupCopy.objects.filter(practice=practice)

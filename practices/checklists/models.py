@@ -50,6 +50,22 @@ class PracticeChecklist(PracticeOwned):
     starts_on = models.DateField(_("à partir du"))
     active = models.BooleanField(_("active"), default=True)
     disabled_items = models.JSONField(default=list, blank=True)
+    # The practice's own items: [{"key": "own-1", "text": "…"}].
+    extra_items = models.JSONField(default=list, blank=True)
+    assigned_role = models.CharField(
+        _("confiée à (rôle)"),
+        max_length=16,
+        blank=True,
+        choices=[("admin", _("Administrateurs")), ("staff", _("Membres de l'équipe"))],
+    )
+    assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confiée à (personne)"),
+    )
 
     class Meta:
         constraints = [
@@ -60,7 +76,11 @@ class PracticeChecklist(PracticeOwned):
         return str(self.template)
 
     def items(self) -> list[dict]:
-        return [i for i in self.template.local_items() if i["key"] not in self.disabled_items]
+        own = [
+            {"key": i["key"], "text": i["text"], "why": "", "evidence": ""}
+            for i in self.extra_items
+        ]
+        return [i for i in self.template.local_items() if i["key"] not in self.disabled_items] + own
 
 
 class Run(PracticeOwned):
@@ -99,3 +119,44 @@ class Answer(PracticeOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "item_key"], name="answer_once")]
+
+
+class BackupCopy(PracticeOwned):
+    """One copy of the practice's data (3-2-1 rule: 3 copies, 2 media, 1 off site)."""
+
+    class Medium(models.TextChoices):
+        DISK = "disk", _("Disque dur externe")
+        NAS = "nas", _("Serveur de stockage (NAS)")
+        CLOUD = "cloud", _("Cloud / prestataire")
+        TAPE = "tape", _("Bande")
+        PRODUCTION = "production", _("Données de production (poste ou serveur)")
+        OTHER = "other", _("Autre")
+
+    name = models.CharField(_("nom de la copie"), max_length=120)
+    medium = models.CharField(_("support"), max_length=12, choices=Medium.choices)
+    off_site = models.BooleanField(_("hors du cabinet"), default=False)
+    frequency = models.CharField(_("fréquence"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RestoreTest(PracticeOwned):
+    tested_on = models.DateField(_("date du test"))
+    restored = models.CharField(_("ce qui a été restauré"), max_length=200)
+    copy = models.ForeignKey(
+        BackupCopy,
+        on_delete=models.PROTECT,
+        related_name="tests",
+        verbose_name=_("depuis la copie"),
+    )
+    success = models.BooleanField(_("restauration réussie"))
+    tested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-tested_on"]

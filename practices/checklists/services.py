@@ -70,3 +70,62 @@ def answer_fix(*, answer: Answer, user, request=None) -> None:
         target_label=f"{answer.run.checklist} — {answer.item_key}",
         changes={"fixed": [False, True]},
     )
+
+
+SETTINGS_FIELDS = [
+    "cadence",
+    "disabled_items",
+    "extra_items",
+    "assigned_role",
+    "assigned_user",
+    "active",
+]
+
+
+@transaction.atomic
+def checklist_configure(*, checklist: PracticeChecklist, request=None, **fields) -> None:
+    before = audit.snapshot(checklist, SETTINGS_FIELDS)
+    for name, value in fields.items():
+        setattr(checklist, name, value)
+    checklist.save()
+    changes = audit.diff(before, audit.snapshot(checklist, SETTINGS_FIELDS))
+    if changes:
+        audit.record(
+            request=request,
+            practice=checklist.practice,
+            action="checklist.configure",
+            target=checklist,
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def backup_copy_add(*, practice, request=None, **fields):
+    from practices.checklists.models import BackupCopy
+
+    copy = BackupCopy.objects.create(practice=practice, **fields)
+    audit.record(
+        request=request,
+        practice=practice,
+        action="backup.copy_add",
+        target=copy,
+        changes={k: [None, v] for k, v in audit.snapshot(copy, list(fields)).items()},
+    )
+    return copy
+
+
+@transaction.atomic
+def restore_test_record(*, practice, user, request=None, **fields):
+    from practices.checklists.models import RestoreTest
+
+    test = RestoreTest.objects.create(practice=practice, tested_by=user, **fields)
+    audit.record(
+        request=request,
+        actor=user,
+        practice=practice,
+        action="backup.restore_test",
+        target=test,
+        target_label=fields["restored"],
+        changes={"success": [None, fields["success"]]},
+    )
+    return test

@@ -9,4 +9,6 @@ urlpatterns = [
     path("activer/", views.activate, name="activate"),
     path("periodes/<uuid:run_id>/", views.run_detail, name="run"),
     path("actions/<uuid:answer_id>/corrigee/", views.fix, name="fix"),
+    path("sauvegardes/", views.backups, name="backups"),
+    path("listes/<uuid:checklist_id>/reglages/", views.settings_view, name="settings"),
 ]

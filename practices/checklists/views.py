@@ -9,8 +9,21 @@ from django.views.decorators.http import require_POST
 
 from practices.access import owned, practice_view, require
 from practices.checklists import schedule, services
-from practices.checklists.forms import AnswerForm
-from practices.checklists.models import Answer, PracticeChecklist, Run, Template
+from practices.checklists.backups import badge as backup_badge
+from practices.checklists.forms import (
+    AnswerForm,
+    BackupCopyForm,
+    ChecklistSettingsForm,
+    RestoreTestForm,
+)
+from practices.checklists.models import (
+    Answer,
+    BackupCopy,
+    PracticeChecklist,
+    RestoreTest,
+    Run,
+    Template,
+)
 from practices.roles import Cap
 
 
@@ -124,3 +137,67 @@ def fix(request, answer_id):
     services.answer_fix(answer=answer, user=request.user, request=request)
     messages.success(request, _("Action marquée comme corrigée."))
     return redirect("checklists:index", practice_slug=request.practice.slug)
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+def settings_view(request, checklist_id):
+    checklist = owned(
+        PracticeChecklist.objects.select_related("template"),
+        request.practice,
+        public_id=checklist_id,
+    )
+    form = ChecklistSettingsForm(
+        request.POST or None, instance=checklist, practice=request.practice
+    )
+    if request.method == "POST" and form.is_valid():
+        checklist.refresh_from_db()
+        services.checklist_configure(
+            checklist=checklist,
+            request=request,
+            cadence=form.cleaned_data["cadence"],
+            disabled_items=form.cleaned_data["disabled"],
+            extra_items=form.cleaned_data["extra_items"],
+            assigned_role=form.cleaned_data["assigned_role"],
+            assigned_user=form.cleaned_data["assigned_user"],
+            active=form.cleaned_data["active"],
+        )
+        messages.success(request, _("Réglages enregistrés."))
+        return redirect("checklists:index", practice_slug=request.practice.slug)
+    return render(request, "checklists/settings.html", {"form": form, "checklist": checklist})
+
+
+@practice_view(Cap.VIEW)
+def backups(request):
+    practice = request.practice
+    copy_form = BackupCopyForm(prefix="copy")
+    test_form = RestoreTestForm(prefix="test", practice=practice)
+    if request.method == "POST":
+        if "copy-name" in request.POST:
+            require(request, Cap.MANAGE_CHECKLISTS)
+            copy_form = BackupCopyForm(request.POST, prefix="copy")
+            if copy_form.is_valid():
+                services.backup_copy_add(
+                    practice=practice, request=request, **copy_form.cleaned_data
+                )
+                return redirect("checklists:backups", practice_slug=practice.slug)
+        else:
+            require(request, Cap.COMPLETE_CHECKLISTS)
+            test_form = RestoreTestForm(request.POST, prefix="test", practice=practice)
+            if test_form.is_valid():
+                services.restore_test_record(
+                    practice=practice, user=request.user, request=request, **test_form.cleaned_data
+                )
+                return redirect("checklists:backups", practice_slug=practice.slug)
+    return render(
+        request,
+        "checklists/backups.html",
+        {
+            "badge": backup_badge(practice, timezone.localdate()),
+            "copies": BackupCopy.objects.filter(practice=practice),
+            "tests": RestoreTest.objects.filter(practice=practice).select_related(
+                "copy", "tested_by"
+            )[:20],
+            "copy_form": copy_form,
+            "test_form": test_form,
+        },
+    )

@@ -1,0 +1,126 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from portal.models import AuditEvent
+from practices.checklists import content
+from practices.checklists.backups import badge
+from practices.checklists.models import BackupCopy, PracticeChecklist, RestoreTest, Template
+
+TODAY = date(2026, 11, 28)
+
+
+def copy(cast, name, medium, off_site=False, practice=None):
+    return BackupCopy.objects.create(
+        practice=practice or cast.practice, name=name, medium=medium, off_site=off_site
+    )
+
+
+class TestBadge:
+    def test_three_copies_two_media_one_off_site_and_a_recent_restore(self, cast):
+        production = copy(cast, "Serveur", "production")
+        copy(cast, "Disque du lundi", "disk")
+        assert badge(cast.practice, TODAY).criteria == {
+            "copies": False,
+            "media": True,
+            "off_site": False,
+            "tested": False,
+        }
+        copy(cast, "Cloud HDS", "cloud", off_site=True)
+        RestoreTest.objects.create(
+            practice=cast.practice,
+            tested_on=TODAY - timedelta(days=100),
+            restored="Agenda",
+            copy=production,
+            success=True,
+        )
+        assert not badge(cast.practice, TODAY).ok  # the test is older than a quarter
+        RestoreTest.objects.create(
+            practice=cast.practice,
+            tested_on=TODAY - timedelta(days=10),
+            restored="Agenda",
+            copy=production,
+            success=False,
+        )
+        assert not badge(cast.practice, TODAY).ok  # a failed test does not count
+        RestoreTest.objects.create(
+            practice=cast.practice,
+            tested_on=TODAY - timedelta(days=5),
+            restored="Dossier patient X",
+            copy=production,
+            success=True,
+        )
+        assert badge(cast.practice, TODAY).ok
+
+    def test_another_practice_copies_do_not_count(self, cast):
+        for n in range(3):
+            copy(
+                cast,
+                f"c{n}",
+                ["disk", "cloud", "nas"][n],
+                off_site=True,
+                practice=cast.other_practice,
+            )
+        assert badge(cast.practice, TODAY).copies == 0
+
+
+class TestPages:
+    def url(self, cast):
+        return reverse("checklists:backups", kwargs={"practice_slug": cast.practice.slug})
+
+    def test_staff_records_a_restore_test_from_a_copy_of_this_practice_only(self, cast):
+        own = copy(cast, "Disque", "disk")
+        foreign = copy(cast, "Autre", "disk", practice=cast.other_practice)
+        client = cast.client("staff")
+        data = {"test-tested_on": "2026-11-20", "test-restored": "Agenda", "test-success": "on"}
+        response = client.post(self.url(cast), {**data, "test-copy": foreign.pk})
+        assert response.status_code == 200 and not RestoreTest.objects.exists()
+        client.post(self.url(cast), {**data, "test-copy": own.pk})
+        assert RestoreTest.objects.get().tested_by == cast.staff
+        assert AuditEvent.objects.filter(action="backup.restore_test").exists()
+
+    def test_only_the_admin_describes_copies(self, cast):
+        data = {"copy-name": "NAS", "copy-medium": "nas"}
+        assert cast.client("staff").post(self.url(cast), data).status_code == 403
+        cast.client("admin").post(self.url(cast), data)
+        assert BackupCopy.objects.get().name == "NAS"
+
+
+@pytest.fixture
+def checklist(cast):
+    content.load()
+    template = Template.objects.get(code="workstations")
+    return PracticeChecklist.objects.create(
+        practice=cast.practice, template=template, cadence=template.cadence, starts_on=TODAY
+    )
+
+
+def test_admin_adjusts_cadence_items_and_assignment(cast, checklist):
+    url = reverse(
+        "checklists:settings",
+        kwargs={"practice_slug": cast.practice.slug, "checklist_id": checklist.public_id},
+    )
+    client = cast.client("admin")
+    bad = client.post(
+        url, {"frequency": "custom", "custom_rule": "tous les mardis", "active": "on"}
+    )
+    assert "RRULE valable" in bad.content.decode()
+    client.post(
+        url,
+        {
+            "frequency": "FREQ=MONTHLY;INTERVAL=3",
+            "disabled": ["privacy_filter"],
+            "own_items": "Le coffre à ordonnances est fermé",
+            "assigned_role": "staff",
+            "active": "on",
+        },
+    )
+    checklist.refresh_from_db()
+    assert checklist.cadence == "FREQ=MONTHLY;INTERVAL=3"
+    keys = [i["key"] for i in checklist.items()]
+    assert "privacy_filter" not in keys and "own-1" in keys
+    assert checklist.assigned_role == "staff"
+    event = AuditEvent.objects.get(action="checklist.configure")
+    assert event.changes["cadence"] == ["FREQ=MONTHLY", "FREQ=MONTHLY;INTERVAL=3"]
+    assert cast.client("staff").get(url).status_code == 403
