@@ -102,6 +102,7 @@ def _answer(practice):
 
 FILLERS: dict[str, Callable] = {
     "run_id": lambda practice: _checklist_run(practice).public_id,
+    "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
     "answer_id": _answer,
     "incident_id": _incident,
     "practice_slug": lambda practice: practice.slug,
