@@ -47,3 +47,16 @@ def generate_runs(checklist: PracticeChecklist, now: datetime) -> int:
     before = Run.objects.filter(checklist=checklist).count()
     Run.objects.bulk_create(rows, ignore_conflicts=True)
     return Run.objects.filter(checklist=checklist).count() - before
+
+
+def on_time_trend(checklist: PracticeChecklist, now: datetime, periods: int = 12) -> list:
+    """The last ``periods`` finished periods, oldest first: (period start, on time?)."""
+    runs = (
+        Run.objects.filter(checklist=checklist, due_at__lte=now)
+        .order_by("-period_start")
+        .only("period_start", "due_at", "completed_at")[:periods]
+    )
+    return [
+        (run.period_start, bool(run.completed_at and run.completed_at <= run.due_at))
+        for run in reversed(runs)
+    ]

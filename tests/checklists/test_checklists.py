@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -168,3 +168,34 @@ class TestAnswers:
         assert Run.objects.count() > 40
         with django_assert_max_num_queries(budget):
             client.get(url)
+
+
+class TestRemindersAndTrend:
+    def test_due_soon_then_overdue_to_the_assigned_people(self, cast, library):
+        from practices.checklists import reminders
+
+        checklist = activate(cast, "workstations", starts_on=date(2026, 10, 1))
+        checklist.assigned_role = "staff"
+        checklist.save()
+        schedule.generate_runs(checklist, datetime(2026, 10, 2, tzinfo=PARIS))
+        october = Run.objects.get()
+        assert list(reminders.due(datetime(2026, 10, 20, tzinfo=PARIS))) == []
+        soon = list(reminders.due(datetime(2026, 10, 30, tzinfo=PARIS)))
+        assert [(d.kind, d.step, d.roles) for d in soon] == [("checklist.due", "d-3", ("staff",))]
+        late = list(reminders.due(datetime(2026, 11, 2, tzinfo=PARIS)))
+        assert [(d.kind, d.step) for d in late] == [("checklist.overdue", "overdue")]
+        october.completed_at = october.due_at
+        october.save()
+        assert list(reminders.due(datetime(2026, 11, 2, tzinfo=PARIS))) == []
+
+    def test_trend_over_the_last_twelve_periods(self, cast, library):
+        checklist = activate(cast, "workstations", starts_on=date(2025, 1, 1))
+        now = datetime(2026, 11, 28, tzinfo=PARIS)
+        schedule.generate_runs(checklist, now)
+        runs = list(Run.objects.order_by("period_start"))
+        for run in runs[-6:-1]:
+            run.completed_at = run.due_at - timedelta(days=1)
+            run.save()
+        trend = schedule.on_time_trend(checklist, now)
+        assert len(trend) == 12
+        assert [ok for _start, ok in trend] == [False] * 7 + [True] * 5  # November not due yet

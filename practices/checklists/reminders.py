@@ -1,0 +1,40 @@
+"""Reminder kinds of the checklists (see portal/reminders.py for the contract)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.reminders import Due, Kind
+from practices.checklists.models import Run
+
+KINDS = {
+    "checklist.due": Kind("checklist.due", _("Liste de contrôle à faire dans 3 jours")),
+    "checklist.overdue": Kind("checklist.overdue", _("Liste de contrôle en retard")),
+}
+LEAD = timedelta(days=3)
+
+
+def due(now):
+    """Open runs due within 3 days (step "d-3") or past due ("overdue"): one query."""
+    runs = Run.objects.filter(
+        completed_at=None, due_at__lte=now + LEAD, checklist__active=True
+    ).select_related("practice", "checklist__template", "checklist__assigned_user")
+    for run in runs:
+        overdue = run.due_at <= now
+        checklist = run.checklist
+        yield Due(
+            kind="checklist.overdue" if overdue else "checklist.due",
+            practice_id=run.practice_id,
+            object_key=f"checklists.run:{run.public_id}",
+            step="overdue" if overdue else "d-3",
+            url=reverse(
+                "checklists:run",
+                kwargs={"practice_slug": run.practice.slug, "run_id": run.public_id},
+            ),
+            context={"title": checklist.template.title, "due_at": run.due_at.isoformat()},
+            user_ids=(checklist.assigned_user_id,) if checklist.assigned_user_id else (),
+            roles=()
+            if checklist.assigned_user_id
+            else ((checklist.assigned_role,) if checklist.assigned_role else ("admin", "staff")),
+        )
