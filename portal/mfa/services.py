@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from portal.mfa.models import EncryptedTOTPDevice
@@ -31,8 +32,15 @@ def pending_totp(user) -> EncryptedTOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp(*, device: EncryptedTOTPDevice, token: str) -> bool:
-    """Confirm a pending authenticator with a current code; it replaces any older one."""
+def confirm_totp(*, device: EncryptedTOTPDevice, token: str, replacing: bool = False) -> bool:
+    """Confirm a pending authenticator with a current code.
+
+    At first enrolment (``replacing=False``) it is refused if the user already has a
+    confirmed authenticator; from the security page (``replacing=True``, a verified and
+    re-authenticated session) the new one replaces the old one once confirmed.
+    """
+    if not replacing and confirmed_totp(device.user) is not None:
+        return False
     if not device.verify_token(token):
         return False
     EncryptedTOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
@@ -44,31 +52,44 @@ def confirm_totp(*, device: EncryptedTOTPDevice, token: str) -> bool:
 
 def throttle_message(device) -> str | None:
     """A French sentence saying how long to wait, or None when a code may be tried."""
+    if device is None:
+        return None
     allowed, info = device.verify_is_allowed()
     if allowed:
         return None
     locked_until = (info or {}).get("locked_until")
     seconds = max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 1
-    return _("Trop d'essais incorrects. Patientez %(seconds)s secondes avant de réessayer.") % {
-        "seconds": seconds
-    }
+    return ngettext(
+        "Trop d'essais incorrects. Patientez %(seconds)s seconde avant de réessayer.",
+        "Trop d'essais incorrects. Patientez %(seconds)s secondes avant de réessayer.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def _is_app_code(token: str) -> bool:
+    return token.isdigit() and len(token) == EncryptedTOTPDevice.DIGITS
 
 
 def verify_second_factor(user, token: str):
-    """``(device, None)`` if the code (app or recovery code) is right, else ``(None, error)``."""
-    token = (token or "").strip().replace(" ", "").replace("-", "")
+    """``(device, None)`` if the code (app or recovery code) is right, else ``(None, error)``.
+
+    Six digits are an app code; anything else is tried as a recovery code. Every wrong
+    code counts towards the authenticator's throttling.
+    """
+    token = (token or "").strip().replace(" ", "").replace("-", "").lower()
     totp = confirmed_totp(user)
     if totp is None:
         return None, _("Aucune application d'authentification n'est enregistrée.")
     waiting = throttle_message(totp)
     if waiting:
         return None, waiting
-    if token.isdigit() and totp.verify_token(token):
-        return totp, None
-    recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
-    if recovery is not None and not token.isdigit() and recovery.verify_token(token.lower()):
-        return recovery, None
-    if not token.isdigit():
+    if _is_app_code(token):
+        if totp.verify_token(token):
+            return totp, None
+    else:
+        recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+        if recovery is not None and token and recovery.verify_token(token):
+            return recovery, None
         totp.throttle_increment(commit=True)
     return None, _(
         "Ce code n'est pas valable. Saisissez le code à 6 chiffres affiché maintenant par "

@@ -51,6 +51,8 @@ def authenticate(request):
     if stage is None:
         return redirect("account_login")
     user = stage.login.user
+    if services.confirmed_totp(user) is None:
+        return redirect("mfa_enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, error = services.verify_second_factor(user, form.cleaned_data["code"])
@@ -69,6 +71,9 @@ def enrol(request):
     if stage is None:
         return redirect("account_login")
     user = stage.login.user
+    if services.confirmed_totp(user) is not None:
+        # A password alone must never let anyone swap in their own authenticator.
+        return redirect("mfa_authenticate")
     device = services.pending_totp(user)
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -137,13 +142,17 @@ def replace_device(request):
     device = services.pending_totp(request.user)
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        if services.confirm_totp(device=device, token=code, replacing=True):
             otp_login(request, device)
             messages.success(
                 request, _("Votre nouvelle application d'authentification est active.")
             )
             return redirect("mfa_security")
-        form.add_error("code", _("Ce code ne correspond pas. Réessayez."))
+        form.add_error(
+            "code",
+            services.throttle_message(device) or _("Ce code ne correspond pas. Réessayez."),
+        )
     return render(request, "mfa/replace.html", _enrolment_context(device, form))
 
 
