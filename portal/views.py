@@ -8,10 +8,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp.admin import OTPAdminSite
 
+from practices import invitations
 from practices.access import overseen_by, practice_view, practices_for
 from practices.roles import Cap
 
-admin_site = OTPAdminSite(name="admin")
+
+class SuperuserOTPAdminSite(OTPAdminSite):
+    """Django admin: platform operators only (superusers), second factor verified."""
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_superuser
+
+
+admin_site = SuperuserOTPAdminSite(name="admin")
 
 # Spaces that put a card on the practice dashboard, in display order.
 DASHBOARD_CARDS = [
@@ -36,7 +45,14 @@ def _card_functions():
 
 @login_required
 def home(request):
-    """After login: one practice → its dashboard; several → a chooser; delegates → console."""
+    """After login: one practice → its dashboard; several → a chooser; delegates → console.
+
+    An invitee who arrived by an invitation link goes back to it first (a first login
+    ends here, after the forced second-factor enrolment).
+    """
+    invitation_url = invitations.pop_remembered_url(request.session)
+    if invitation_url:
+        return redirect(invitation_url)
     practices = list(practices_for(request.user).only("slug", "name"))
     overseen = overseen_by(request.user).exists()
     if len(practices) == 1 and not overseen:

@@ -107,3 +107,13 @@ def test_seed_demo_refuses_production(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_django_admin_is_for_verified_superusers_only(cast):
+    from tests.conftest import verified_client
+    from tests.factories import UserFactory
+
+    staff_user = UserFactory(is_staff=True)
+    assert verified_client(staff_user).get("/admin/").status_code == 302
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    assert verified_client(operator).get("/admin/").status_code == 200

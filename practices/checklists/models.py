@@ -160,3 +160,15 @@ class RestoreTest(PracticeOwned):
 
     class Meta:
         ordering = ["-tested_on"]
+
+
+class Attestation(PracticeOwned):
+    """A member confirms a personal good practice ("I lock my screen"), renewed on cadence."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    confirmed_at = models.DateTimeField(_("confirmé le"))
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        indexes = [models.Index(fields=["practice", "user", "key", "-confirmed_at"])]

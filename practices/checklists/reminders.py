@@ -16,6 +16,11 @@ LEAD = timedelta(days=3)
 
 
 def due(now):
+    yield from due_runs(now)
+    yield from due_attestations(now)
+
+
+def due_runs(now):
     """Open runs due within 3 days (step "d-3") or past due ("overdue"): one query."""
     runs = Run.objects.filter(
         completed_at=None, due_at__lte=now + LEAD, checklist__active=True
@@ -37,4 +42,42 @@ def due(now):
             roles=()
             if checklist.assigned_user_id
             else ((checklist.assigned_role,) if checklist.assigned_role else ("admin", "staff")),
+        )
+
+
+KINDS["attestation.due"] = Kind("attestation.due", _("Engagements personnels à renouveler"))
+
+
+def due_attestations(now):
+    """Members whose personal attestations are missing or older than the cadence (2 queries).
+
+    One reminder per member and practice per renewal period (the step is the period index).
+    """
+    from django.db.models import Max
+
+    from practices.checklists.attestations import validity
+    from practices.checklists.models import Attestation
+    from practices.models import Membership
+
+    last = {
+        (row["practice_id"], row["user_id"]): row["at"]
+        for row in Attestation.objects.values("practice_id", "user_id").annotate(
+            at=Max("confirmed_at")
+        )
+    }
+    period = validity()
+    for membership in Membership.objects.select_related("practice"):
+        seen = last.get((membership.practice_id, membership.user_id))
+        if seen is not None and seen + period > now:
+            continue
+        step = str(int(now.timestamp() // period.total_seconds()))
+        yield Due(
+            kind="attestation.due",
+            practice_id=membership.practice_id,
+            object_key=f"checklists.attestation:{membership.public_id}",
+            step=step,
+            url=reverse(
+                "checklists:attestations", kwargs={"practice_slug": membership.practice.slug}
+            ),
+            user_ids=(membership.user_id,),
         )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from practices.access import owned, practice_view, require
-from practices.checklists import schedule, services
+from practices.checklists import attestations, schedule, services
 from practices.checklists.backups import badge as backup_badge
 from practices.checklists.forms import (
     AnswerForm,
@@ -199,5 +199,46 @@ def backups(request):
             )[:20],
             "copy_form": copy_form,
             "test_form": test_form,
+        },
+    )
+
+
+@practice_view(Cap.COMPLETE_CHECKLISTS)
+def my_attestations(request):
+    practice = request.practice
+    if request.method == "POST":
+        count = attestations.attest(
+            practice=practice, user=request.user, keys=request.POST.getlist("keys"), request=request
+        )
+        if count:
+            messages.success(request, _("Merci : vos engagements sont enregistrés."))
+        else:
+            messages.error(request, _("Cochez au moins un engagement."))
+        return redirect("checklists:attestations", practice_slug=practice.slug)
+    return render(
+        request,
+        "checklists/attestations.html",
+        {
+            "items": attestations.status(practice, request.user, timezone.now()),
+        },
+    )
+
+
+@practice_view(Cap.VIEW)
+def history(request, checklist_id):
+    checklist = owned(
+        PracticeChecklist.objects.select_related("template"),
+        request.practice,
+        public_id=checklist_id,
+    )
+    runs = checklist.runs.annotate(answered=Count("answers"))[:24]
+    return render(
+        request,
+        "checklists/history.html",
+        {
+            "checklist": checklist,
+            "runs": runs,
+            "now": timezone.now(),
+            "trend": schedule.on_time_trend(checklist, timezone.now()),
         },
     )

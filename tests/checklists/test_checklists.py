@@ -179,14 +179,14 @@ class TestRemindersAndTrend:
         checklist.save()
         schedule.generate_runs(checklist, datetime(2026, 10, 2, tzinfo=PARIS))
         october = Run.objects.get()
-        assert list(reminders.due(datetime(2026, 10, 20, tzinfo=PARIS))) == []
-        soon = list(reminders.due(datetime(2026, 10, 30, tzinfo=PARIS)))
+        assert list(reminders.due_runs(datetime(2026, 10, 20, tzinfo=PARIS))) == []
+        soon = list(reminders.due_runs(datetime(2026, 10, 30, tzinfo=PARIS)))
         assert [(d.kind, d.step, d.roles) for d in soon] == [("checklist.due", "d-3", ("staff",))]
-        late = list(reminders.due(datetime(2026, 11, 2, tzinfo=PARIS)))
+        late = list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS)))
         assert [(d.kind, d.step) for d in late] == [("checklist.overdue", "overdue")]
         october.completed_at = october.due_at
         october.save()
-        assert list(reminders.due(datetime(2026, 11, 2, tzinfo=PARIS))) == []
+        assert list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS))) == []
 
     def test_trend_over_the_last_twelve_periods(self, cast, library):
         checklist = activate(cast, "workstations", starts_on=date(2025, 1, 1))
