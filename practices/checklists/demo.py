@@ -40,3 +40,32 @@ def seed(cast) -> None:
     if run.completed_at is None:
         run.completed_at = run.due_at
         run.save(update_fields=["completed_at"])
+    seed_backups(cast)
+
+
+def seed_backups(cast) -> None:
+    from datetime import timedelta
+
+    from practices.checklists.models import BackupCopy, RestoreTest
+
+    lilas = cast.practices["cabinet-des-lilas"]
+    copies = [
+        ("Serveur du cabinet", "production", False, "en continu"),
+        ("Disque externe (armoire fermée)", "disk", False, "chaque soir"),
+        ("Sauvegarde chez un hébergeur HDS", "cloud", True, "chaque nuit"),
+    ]
+    for name, medium, off_site, frequency in copies:
+        BackupCopy.objects.get_or_create(
+            practice=lilas,
+            name=name,
+            defaults={"medium": medium, "off_site": off_site, "frequency": frequency},
+        )
+    if not RestoreTest.objects.filter(practice=lilas).exists():
+        RestoreTest.objects.create(
+            practice=lilas,
+            tested_on=timezone.localdate() - timedelta(days=20),
+            restored="Agenda de la semaine",
+            success=True,
+            copy=BackupCopy.objects.get(practice=lilas, medium="cloud"),
+            tested_by=cast.users["claire.martin@demo.vigie.fr"],
+        )
