@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import Invitation, Job, Membership, Practice, Profession
+from practices.models import Invitation, Job, Membership, Oversight, Practice, Profession
 from practices.roles import Role
 from practices.validators import validate_finess, validate_siret
 
@@ -63,7 +63,12 @@ class InvitationForm(forms.Form):
             "lui retirer l'accès à tout moment."
         ),
     )
-    job = forms.ChoiceField(label=_("Fonction"), choices=Job.choices, initial=Job.SECRETARY)
+    job = forms.ChoiceField(
+        label=_("Fonction"),
+        choices=Job.choices,
+        initial=Job.SECRETARY,
+        help_text=_("Sans objet pour un délégué."),
+    )
 
     def __init__(self, *args, practice=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,16 +87,37 @@ class InvitationForm(forms.Form):
             )
         return email
 
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.DELEGATE and data.get("email"):
+            granted = Oversight.objects.filter(
+                practice=self.practice, delegate__email__iexact=data["email"], revoked_at=None
+            )
+            if granted.exists():
+                self.add_error("email", _("Ce délégué a déjà accès au cabinet."))
+        return data
+
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action contient"), required=False)
-    actor = forms.CharField(label=_("Personne (e-mail)"), required=False)
+    action = forms.ChoiceField(label=_("Type d'action"), required=False)
+    person = forms.ChoiceField(label=_("Personne"), required=False)
     start = forms.DateField(
         label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
         label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, actions=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Toutes"))] + list(actions)
+        self.fields["person"].choices = [("", _("Tout le monde"))] + list(people)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("La date de fin doit suivre la date de début."))
+        return data
 
 
 class NewAccountForm(forms.Form):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -18,14 +20,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
-from practices.models import Invitation, Membership, Oversight
+from practices.models import Invitation, Job, Membership, Oversight
 from practices.roles import Role
 
 SALT = "vigie.invitation"
+# The link an anonymous invitee arrived with, kept across sign-up, login and the forced
+# second-factor enrolment (which ends on the home page): home sends them back to it.
+SESSION_KEY = "vigie_invitation_token"
 
 
 class InvitationError(Exception):
     """Why an invitation link cannot be used (a French sentence)."""
+
+
+class WrongAccount(InvitationError):
+    """The signed-in person is not the one the invitation was sent to."""
 
 
 def make_token(invitation: Invitation) -> str:
@@ -62,8 +71,47 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def remember(session, token: str) -> None:
+    session[SESSION_KEY] = token
+
+
+def pop_remembered_url(session) -> str | None:
+    """The invitation page to come back to after login, once (None if there is none)."""
+    token = session.pop(SESSION_KEY, None)
+    return reverse("invitation_accept", kwargs={"token": token}) if token else None
+
+
+def check_recipient(invitation: Invitation, user) -> None:
+    if user.email.lower() != invitation.email.lower():
+        raise WrongAccount(
+            _(
+                "Cette invitation a été envoyée à %(email)s, mais vous êtes connecté(e) avec "
+                "%(current)s. Déconnectez-vous, puis ouvrez à nouveau le lien reçu."
+            )
+            % {"email": invitation.email, "current": user.email}
+        )
+
+
+@transaction.atomic
+def invitee_sign_up(*, invitation: Invitation, first_name, last_name, password1, **_confirmation):
+    """The invitee's account, with the invited e-mail counted as verified (the link reached it).
+
+    No session is opened here: the person then logs in through allauth, which forces the
+    second-factor enrolment before the login ends.
+    """
+    user = get_user_model().objects.create_user(
+        email=invitation.email, password=password1, first_name=first_name, last_name=last_name
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
 def _send(invitation: Invitation) -> None:
-    context = {"invitation": invitation, "url": invitation_url(invitation)}
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation),
+        "days": settings.VIGIE_INVITATION_DAYS,
+    }
     subject = _("[Vigie] Invitation à rejoindre %(practice)s") % {
         "practice": invitation.practice.name
     }
@@ -92,7 +140,11 @@ def invitation_create(*, practice, email, role, job="", invited_by, request=None
         practice=practice,
         action="invitation.create",
         target=invitation,
-        changes={"email": [None, invitation.email], "role": [None, role]},
+        changes={
+            "email": [None, invitation.email],
+            "role": [None, role],
+            "job": [None, invitation.job or None],
+        },
     )
     transaction.on_commit(lambda: _send(invitation))
     return invitation
@@ -101,6 +153,7 @@ def invitation_create(*, practice, email, role, job="", invited_by, request=None
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, request=None) -> None:
     now = timezone.now()
+    before = invitation.expires_at
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=settings.VIGIE_INVITATION_DAYS)
     invitation.save(update_fields=["sent_at", "expires_at"])
@@ -109,6 +162,7 @@ def invitation_resend(*, invitation: Invitation, request=None) -> None:
         practice=invitation.practice,
         action="invitation.resend",
         target=invitation,
+        changes={"expires_at": [before, invitation.expires_at]},
     )
     transaction.on_commit(lambda: _send(invitation))
 
@@ -126,39 +180,52 @@ def invitation_revoke(*, invitation: Invitation, request=None) -> None:
     )
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user, request=None) -> None:
-    """Join the practice (or get the delegate grant) as the invited, logged-in person."""
-    if user.email.lower() != invitation.email.lower():
-        raise InvitationError(
-            _("Cette invitation est destinée à %(email)s : connectez-vous avec ce compte.")
-            % {"email": invitation.email}
-        )
-    practice = invitation.practice
+def _grant_or_join(invitation: Invitation, user):
+    """The Oversight (delegate) or Membership the invitation gives; an existing one is kept."""
     if invitation.role == Role.DELEGATE:
-        Oversight.objects.get_or_create(
-            practice=practice,
+        grant, _created = Oversight.objects.get_or_create(
+            practice=invitation.practice,
             delegate=user,
             revoked_at=None,
             defaults={"granted_by": invitation.invited_by},
         )
-        action = "oversight.grant"
-    else:
-        Membership.objects.get_or_create(
-            practice=practice,
-            user=user,
-            defaults={"role": invitation.role, "job": invitation.job or "autre"},
-        )
-        action = "membership.create"
-    invitation.status = Invitation.Status.ACCEPTED
-    invitation.accepted_by = user
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["status", "accepted_by", "accepted_at"])
+        return grant
+    membership, _created = Membership.objects.get_or_create(
+        practice=invitation.practice,
+        user=user,
+        defaults={"role": invitation.role, "job": invitation.job or Job.OTHER},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user, request=None):
+    """Join the practice (or get the delegate grant) as the invited, signed-in person.
+
+    The invitation row is locked and its state read again, so two clicks (or two tabs)
+    use it once. Returns the Membership or Oversight.
+    """
+    check_recipient(invitation, user)
+    locked = (
+        Invitation.objects.select_for_update()
+        .filter(public_id=invitation.public_id, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if locked is None:
+        raise InvitationError(_("Cette invitation a déjà été utilisée ou annulée."))
+    granted = _grant_or_join(invitation, user)
+    locked.status = Invitation.Status.ACCEPTED
+    locked.accepted_by = user
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["status", "accepted_by", "accepted_at"])
+    is_grant = isinstance(granted, Oversight)
     audit.record(
         request=request,
         actor=user,
-        practice=practice,
-        action=action,
-        target=invitation,
-        changes={"role": [None, invitation.role]},
+        practice=invitation.practice,
+        action="oversight.grant" if is_grant else "membership.create",
+        target=granted,
+        target_label=user.email,
+        changes={"role": [None, invitation.role], "job": [None, invitation.job or None]},
     )
+    return granted

@@ -1,14 +1,17 @@
-from allauth.account.models import EmailAddress
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from portal.models import AuditEvent
+from practices import audit_log as audit_log_rules
 from practices import invitations, services
 from practices.access import owned, practice_view
 from practices.forms import (
@@ -19,7 +22,7 @@ from practices.forms import (
     PracticeForm,
 )
 from practices.models import Invitation, Membership, Oversight
-from practices.roles import Cap
+from practices.roles import Cap, Role
 from practices.services import practice_create
 
 
@@ -58,7 +61,8 @@ def members(request):
         "memberships": memberships,
         "invitations": Invitation.objects.filter(
             practice=practice, status=Invitation.Status.PENDING
-        ),
+        ).select_related("invited_by"),
+        "now": timezone.now(),
         "oversights": Oversight.objects.filter(practice=practice, revoked_at=None).select_related(
             "delegate", "granted_by"
         ),
@@ -142,12 +146,12 @@ def member_reset_mfa(request, member_id):
     return redirect(_members_url(request.practice))
 
 
-@practice_view(Cap.COMPLETE_CHECKLISTS)
+@practice_view(Cap.VIEW)  # any member; the door refuses a delegate's POST
 @require_POST
 def leave(request):
     membership = owned(Membership, request.practice, user=request.user)
     try:
-        services.membership_remove(membership=membership, request=request)
+        services.membership_remove(membership=membership, request=request, leaving=True)
     except services.LastAdminError:
         messages.error(
             request, _("Vous êtes le dernier administrateur : nommez-en un autre avant de partir.")
@@ -167,64 +171,78 @@ def oversight_revoke(request, oversight_id):
 
 
 @practice_view(Cap.VIEW_AUDIT)
+@require_GET
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.filter(practice=request.practice).select_related("actor")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            events = events.filter(action__icontains=data["action"])
-        if data["actor"]:
-            events = events.filter(actor_label__icontains=data["actor"])
-        if data["start"]:
-            events = events.filter(at__date__gte=data["start"])
-        if data["end"]:
-            events = events.filter(at__date__lte=data["end"])
+    actions, people = audit_log_rules.filter_choices(request.practice)
+    form = AuditFilterForm(request.GET or None, actions=actions, people=people)
+    data = form.cleaned_data if form.is_valid() else {}
+    events = audit_log_rules.filtered(request.practice, data)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "practices/audit.html", {"form": form, "page": page})
+    rows = [
+        {
+            "event": event,
+            "label": audit_log_rules.action_label(event.action, event.target_type),
+            "changes": audit_log_rules.readable_changes(event),
+        }
+        for event in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, "practices/audit.html", context)
+
+
+def _invalid(request, reason: str, status: int = 410):
+    context = {
+        "reason": reason,
+        "wrong_account": status == 403,
+        "days": settings.VIGIE_INVITATION_DAYS,
+    }
+    return render(request, "practices/invitation_invalid.html", context, status=status)
 
 
 def invitation_accept(request, token):
-    """The link from the invitation e-mail: create or sign in, then join."""
+    """The link from the invitation e-mail: sign up or log in (second factor included), join.
+
+    Anonymous visitors are sent through the normal login; the token is kept in the session
+    so that the end of a first login (enrolment, then the home page) comes back here.
+    """
     try:
         invitation = invitations.invitation_from_token(token)
     except invitations.InvitationError as error:
-        return render(
-            request, "practices/invitation_invalid.html", {"reason": str(error)}, status=410
-        )
-    User = get_user_model()
-    if request.user.is_authenticated:
-        if request.method == "POST":
-            try:
-                invitations.invitation_accept(
-                    invitation=invitation, user=request.user, request=request
-                )
-            except invitations.InvitationError as error:
-                messages.error(request, str(error))
-                return redirect("home")
-            messages.success(request, _("Bienvenue dans %(p)s.") % {"p": invitation.practice})
-            if invitation.role == "delegate":
-                return redirect("delegate_console")
-            return redirect(invitation.practice.get_absolute_url())
+        return _invalid(request, str(error))
+    if not request.user.is_authenticated:
+        invitations.remember(request.session, token)
+        return _invitation_anonymous(request, invitation)
+    try:
+        invitations.check_recipient(invitation, request.user)
+    except invitations.WrongAccount as error:
+        return _invalid(request, str(error), status=403)
+    if request.method != "POST":
         return render(request, "practices/invitation_accept.html", {"invitation": invitation})
-    existing = User.objects.filter(email__iexact=invitation.email).exists()
-    login_url = reverse("account_login") + "?next=" + request.path
-    if existing:
-        return render(
-            request,
-            "practices/invitation_login.html",
-            {"invitation": invitation, "login_url": login_url},
-        )
+    return _invitation_join(request, invitation)
+
+
+def _invitation_join(request, invitation):
+    try:
+        invitations.invitation_accept(invitation=invitation, user=request.user, request=request)
+    except invitations.InvitationError as error:
+        return _invalid(request, str(error))
+    messages.success(request, _("Bienvenue dans %(p)s.") % {"p": invitation.practice.name})
+    if invitation.role == Role.DELEGATE:
+        return redirect("delegate_console")
+    return redirect(invitation.practice.get_absolute_url())
+
+
+def _invitation_anonymous(request, invitation):
+    User = get_user_model()
+    login_url = reverse("account_login") + "?" + urlencode({"next": request.path})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context = {"invitation": invitation, "login_url": login_url}
+        return render(request, "practices/invitation_login.html", context)
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(
-            email=invitation.email,
-            password=form.cleaned_data["password1"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-        )
-        # The link reached this address: it counts as verified.
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        invitations.invitee_sign_up(invitation=invitation, **form.cleaned_data)
         messages.success(
             request,
             _(
@@ -233,6 +251,5 @@ def invitation_accept(request, token):
             ),
         )
         return redirect(login_url)
-    return render(
-        request, "practices/invitation_signup.html", {"invitation": invitation, "form": form}
-    )
+    context = {"invitation": invitation, "form": form}
+    return render(request, "practices/invitation_signup.html", context)
