@@ -18,6 +18,25 @@ from django.utils.translation import gettext_lazy as _
 from registry.incidents.models import Incident, Risk
 
 DEADLINE = timedelta(hours=72)
+# What the admin's assessment records (and the audit trail compares), awareness time first:
+# it starts the clock.
+ASSESSMENT_FIELDS = [
+    "aware_at",
+    "personal_data",
+    "health_data",
+    "data_categories",
+    "persons_count",
+    "records_count",
+    "consequences",
+    "measures",
+    "risk",
+    "cnil_required",
+    "cnil_reason",
+    "inform_required",
+    "inform_waiver",
+    "inform_reason",
+    "persons_informed_at",
+]
 CONTENT = Path(__file__).resolve().parent / "content" / "reflexes.yaml"
 
 EVENT_LABELS = {

@@ -63,23 +63,7 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = [
-            "aware_at",
-            "personal_data",
-            "health_data",
-            "data_categories",
-            "persons_count",
-            "records_count",
-            "consequences",
-            "measures",
-            "risk",
-            "cnil_required",
-            "cnil_reason",
-            "inform_required",
-            "inform_waiver",
-            "inform_reason",
-            "persons_informed_at",
-        ]
+        fields = breach.ASSESSMENT_FIELDS
         widgets = {
             "aware_at": DateTimeInput(),
             "persons_informed_at": DateTimeInput(),

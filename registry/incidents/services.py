@@ -12,24 +12,8 @@ from django.utils.translation import override
 
 from portal import audit
 from practices.models import Membership
+from registry.incidents.breach import ASSESSMENT_FIELDS
 from registry.incidents.models import CnilFiling, Event, Incident, Reflex
-
-ASSESSMENT_FIELDS = [
-    "personal_data",
-    "health_data",
-    "data_categories",
-    "persons_count",
-    "records_count",
-    "consequences",
-    "measures",
-    "risk",
-    "cnil_required",
-    "cnil_reason",
-    "inform_required",
-    "inform_waiver",
-    "inform_reason",
-    "persons_informed_at",
-]
 
 
 def _event(incident, actor, action, detail=""):
