@@ -49,14 +49,21 @@ def generate_runs(checklist: PracticeChecklist, now: datetime) -> int:
     return Run.objects.filter(checklist=checklist).count() - before
 
 
+def trend_of(runs, now: datetime, periods: int = 12) -> list:
+    """The last ``periods`` finished periods among ``runs`` (newest first), oldest first:
+    ``[(period start, completed on time?)]``."""
+    finished = [run for run in runs if run.due_at <= now][:periods]
+    return [
+        (run.period_start, bool(run.completed_at and run.completed_at <= run.due_at))
+        for run in reversed(finished)
+    ]
+
+
 def on_time_trend(checklist: PracticeChecklist, now: datetime, periods: int = 12) -> list:
-    """The last ``periods`` finished periods, oldest first: (period start, on time?)."""
+    """The on-time trend of one checklist (one query)."""
     runs = (
         Run.objects.filter(checklist=checklist, due_at__lte=now)
         .order_by("-period_start")
         .only("period_start", "due_at", "completed_at")[:periods]
     )
-    return [
-        (run.period_start, bool(run.completed_at and run.completed_at <= run.due_at))
-        for run in reversed(runs)
-    ]
+    return trend_of(list(runs), now, periods)

@@ -42,7 +42,12 @@ def open_actions(practice):
 def index(request):
     practice, now = request.practice, timezone.now()
     _generate(practice, now)
-    latest = Run.objects.filter(practice=practice).annotate(answered=Count("answers"))
+    # Explicit order: Meta.ordering is not applied to GROUP BY queries.
+    latest = (
+        Run.objects.filter(practice=practice)
+        .annotate(answered=Count("answers"))
+        .order_by("-period_start")
+    )
     checklists = (
         PracticeChecklist.objects.filter(practice=practice, active=True)
         .select_related("template")
@@ -51,11 +56,14 @@ def index(request):
     rows = []
     for checklist in checklists:
         runs = list(checklist.runs.all())
+        trend = schedule.trend_of(runs, now)
         rows.append(
             {
                 "checklist": checklist,
                 "current": runs[0] if runs else None,
                 "count": len(checklist.items()),
+                "trend": trend,
+                "on_time": sum(ok for _start, ok in trend),
             }
         )
     active_ids = [row["checklist"].template_id for row in rows]
@@ -231,7 +239,7 @@ def history(request, checklist_id):
         request.practice,
         public_id=checklist_id,
     )
-    runs = checklist.runs.annotate(answered=Count("answers"))[:24]
+    runs = checklist.runs.annotate(answered=Count("answers")).order_by("-period_start")[:24]
     return render(
         request,
         "checklists/history.html",

@@ -199,3 +199,21 @@ class TestRemindersAndTrend:
         trend = schedule.on_time_trend(checklist, now)
         assert len(trend) == 12
         assert [ok for _start, ok in trend] == [False] * 7 + [True] * 5  # November not due yet
+
+
+def test_index_shows_the_latest_period_and_the_trend(cast, library):
+    checklist = activate(cast, "workstations", starts_on=date(2026, 7, 1))
+    schedule.generate_runs(checklist, timezone.now())
+    first = Run.objects.order_by("period_start").first()
+    first.completed_at = first.due_at
+    first.save()
+    page = (
+        cast.client("staff")
+        .get(reverse("checklists:index", kwargs={"practice_slug": cast.practice.slug}))
+        .content.decode()
+    )
+    latest = Run.objects.order_by("-period_start").first()
+    assert timezone.localtime(latest.due_at).strftime("%d/%m/%Y") in page
+    assert timezone.localtime(first.due_at).strftime("%d/%m/%Y") not in page
+    finished = Run.objects.filter(due_at__lte=timezone.now()).count()
+    assert f"1/{finished}" in page
