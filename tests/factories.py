@@ -35,7 +35,10 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Cabinet {n}")
     slug = factory.Sequence(lambda n: f"cabinet-{n}")
     professions = factory.LazyFunction(lambda: ["medecine_generale"])
-    region = factory.LazyFunction(lambda: Region.objects.get(code="11"))
+    # get_or_create: a transactional (browser) test flushes the regions the migration loaded.
+    region = factory.LazyFunction(
+        lambda: Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})[0]
+    )
     city = "Paris"
 
 
