@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from practices.models import Membership
+from practices.models import Membership, Region
 from tests.e2e.conftest import SCREENSHOTS, page  # noqa: F401  (the browser fixture)
 from tests.factories import PASSWORD, MembershipFactory, PracticeFactory
 from tests.mfa.totp import secret_from_key_groups, totp
@@ -25,6 +25,8 @@ def log_in_and_enrol(page, email):  # noqa: F811  (the fixture's name, as a para
 
 
 def test_admin_invites_and_the_newcomer_joins_after_enrolment(page):  # noqa: F811
+    # A browser test before this one may have flushed the regions loaded by migration.
+    Region.objects.get_or_create(code="11", defaults={"name": "Île-de-France"})
     practice = PracticeFactory(name="Cabinet des Tilleuls", slug="cabinet-des-tilleuls")
     admin = MembershipFactory(practice=practice, role="admin", job="medecin").user
 
