@@ -3,7 +3,10 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from practices.models import PracticeOwned
 
 
 class UserManager(BaseUserManager):
@@ -116,6 +119,60 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+class Suggestion(PracticeOwned):
+    """A delegate suggests a checklist template or a registry preset; the admin decides."""
+
+    class Kind(models.TextChoices):
+        CHECKLIST = "checklist", _("Liste de contrôle")
+        PRESET = "preset", _("Modèle de fiche du registre")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("délégué"),
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    key = models.CharField(_("élément suggéré"), max_length=80)
+    title = models.CharField(_("intitulé"), max_length=255)
+    note = models.TextField(_("message du délégué"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("suggérée le"), default=timezone.now)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "kind", "key"],
+                condition=models.Q(status="pending"),
+                name="suggestion_one_pending",
+            )
+        ]
+        indexes = [models.Index(fields=["practice", "status"])]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.title}"
 
 
 from portal.mfa.models import EncryptedTOTPDevice  # noqa: E402,F401  (model of this app)
