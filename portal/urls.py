@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import console_views, views
 from practices.urls import account_urlpatterns as practice_account_urls
 
 practice_urls = [
@@ -12,6 +12,19 @@ practice_urls = [
     path("controles/", include("practices.checklists.urls")),
     path("registre/", include("registry.urls")),
     path("formation/", include("training.urls")),
+    path("suggestions/", console_views.practice_suggestions, name="suggestions"),
+    path(
+        "suggestions/<uuid:suggestion_id>/accepter/",
+        console_views.suggestion_decide,
+        {"decision": "accept"},
+        name="suggestion_accept",
+    ),
+    path(
+        "suggestions/<uuid:suggestion_id>/refuser/",
+        console_views.suggestion_decide,
+        {"decision": "decline"},
+        name="suggestion_decline",
+    ),
 ]
 
 urlpatterns = [
@@ -22,7 +35,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("p/<slug:practice_slug>/", include(practice_urls)),
     path("", include(practice_account_urls)),
-    path("delegue/", views.delegate_console, name="delegate_console"),
+    path("delegue/", console_views.console_page, name="delegate_console"),
+    path("delegue/export.csv", console_views.console_csv, name="delegate_console_csv"),
+    path("delegue/suggestions/", console_views.suggest, name="delegate_suggest"),
     path("admin/", views.admin_site.urls),
 ]
 

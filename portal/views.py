@@ -4,13 +4,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp.admin import OTPAdminSite
 
+from portal.cards import Card, Figure
+from portal.models import Suggestion
 from practices import invitations
 from practices.access import overseen_by, practice_view, practices_for
-from practices.roles import Cap
+from practices.roles import CAPABILITIES, READ_ONLY_CAPS, Cap
 
 
 class SuperuserOTPAdminSite(OTPAdminSite):
@@ -64,10 +68,38 @@ def home(request):
     return render(request, "portal/choose_practice.html", {"practices": practices})
 
 
+def _writes(role) -> bool:
+    """True if the role may do more than read (a delegate may not)."""
+    return bool(CAPABILITIES.get(role, frozenset()) - READ_ONLY_CAPS)
+
+
 @practice_view(Cap.VIEW)
 def practice_dashboard(request):
     cards = [card(request.practice, request.role) for card in _card_functions()]
+    if not _writes(request.role):
+        for card in cards:
+            card.actions = []  # entry points to writes: hidden from read-only roles
+    suggestion_card = suggestions_card(request.practice, request.role)
+    if suggestion_card is not None:
+        cards.insert(0, suggestion_card)
     return render(request, "portal/dashboard.html", {"cards": cards})
+
+
+def suggestions_card(practice, role) -> Card | None:
+    """Pending suggestions of the practice's delegates, for its members (none: no card)."""
+    if not _writes(role):
+        return None
+    pending = Suggestion.objects.filter(practice=practice, status=Suggestion.Status.PENDING)
+    count = pending.count()
+    if not count:
+        return None
+    url = reverse("suggestions", kwargs={"practice_slug": practice.slug})
+    return Card(
+        title=_("Suggestions du délégué"),
+        url=url,
+        figures=[Figure(_("En attente de votre décision"), count, "warn")],
+        actions=[(_("Voir les suggestions"), url)],
+    )
 
 
 @never_cache
@@ -92,10 +124,3 @@ def healthz(request):
             status["broker"] = "down"
     healthy = status["database"] == "ok"
     return JsonResponse(status, status=200 if healthy else 503)
-
-
-@login_required
-def delegate_console(request):
-    """The delegate's home: the practices that granted them access."""
-    practices = overseen_by(request.user).select_related("region")
-    return render(request, "portal/delegate_console.html", {"practices": practices})

@@ -58,3 +58,14 @@ class OversightFactory(factory.django.DjangoModelFactory):
 
     practice = factory.SubFactory(PracticeFactory)
     delegate = factory.SubFactory(UserFactory)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portal.Suggestion"
+
+    practice = factory.SubFactory(PracticeFactory)
+    delegate = factory.SubFactory(UserFactory)
+    kind = "checklist"
+    key = factory.Sequence(lambda n: f"liste-{n}")
+    title = factory.Sequence(lambda n: f"Liste suggérée {n}")

@@ -100,6 +100,19 @@ def _answer(practice):
     return answer.public_id
 
 
+def _suggestion(practice):
+    from portal.models import Suggestion
+
+    suggestion, _ = Suggestion.objects.get_or_create(
+        practice=practice,
+        kind="checklist",
+        key="sweep",
+        status="pending",
+        defaults={"title": "Liste suggérée"},
+    )
+    return suggestion.public_id
+
+
 FILLERS: dict[str, Callable] = {
     "run_id": lambda practice: _checklist_run(practice).public_id,
     "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
@@ -109,6 +122,7 @@ FILLERS: dict[str, Callable] = {
     "member_id": _member,
     "invitation_id": _invitation,
     "oversight_id": _oversight,
+    "suggestion_id": _suggestion,
 }
 
 # Patterns that are not pages of Vigie's own (Django's admin has its own OTP gate, tested

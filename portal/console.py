@@ -1,0 +1,452 @@
+"""The delegate console: one row of figures per practice that granted the delegate access.
+
+Every figure is computed over the granted practices only, in a constant number of queries
+whatever their number: one query for the grants, then one grouped query per figure
+restricted to the granted practice ids (never a query per practice). The registry and
+training figures come from their spaces (``<space>.figures.console_figures(practice_ids)``)
+when those functions exist; a missing space shows "—" and does not count in the score.
+
+The score and the "needs attention" rules are plain functions over a row, so the page can
+state them and the tests can check them by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AuditEvent
+from practices.checklists.models import Answer, Run
+from practices.models import Oversight, Practice
+from registry.incidents.breach import DEADLINE
+from registry.incidents.models import CnilFiling, Incident, Status
+
+ON_TIME_WINDOW = timedelta(days=90)
+ACTIVITY_WEEKS = 12
+# Score: the mean of the available rates, minus penalties (see ``score``).
+LATE_INCIDENT_PENALTY = 25
+OPEN_ACTION_PENALTY = 2
+OPEN_ACTION_PENALTY_MAX = 10
+# "Needs attention" thresholds.
+ATTENTION_SCORE = 60
+ATTENTION_OPEN_ACTIONS = 3
+QUIET_DAYS = 60
+
+# Figures provided by other spaces: ``console_figures(practice_ids) -> {id: {...}}``.
+SPACE_FIGURES = {
+    "registry": "registry.figures.console_figures",
+    "training": "training.figures.console_figures",
+}
+# What changed since a date, for the weekly digest: ``console_changes(ids, since)``.
+SPACE_CHANGES = {
+    "registry": "registry.figures.console_changes",
+    "training": "training.figures.console_changes",
+}
+
+# Interpolated when shown, so the label follows the reader's language.
+_interpolate = lazy(lambda text, params: str(text) % params, str)
+
+RATE_LABELS = {
+    "registry_completeness": _("Complétude du registre"),
+    "registry_freshness": _("Fiches du registre revues à temps"),
+    "training_coverage": _("Couverture de la formation"),
+    "checklists_on_time": _("Contrôles à l'heure (90 jours)"),
+}
+
+REASON_LABELS = {
+    "late_incident": _("délai de 72 h dépassé sans décision CNIL enregistrée"),
+    "low_score": _interpolate(_("score inférieur à %(n)s"), {"n": ATTENTION_SCORE}),
+    "review_overdue": _("revue du registre en retard"),
+    "open_actions": _interpolate(
+        _("au moins %(n)s actions ouvertes"), {"n": ATTENTION_OPEN_ACTIONS}
+    ),
+    "quiet": _interpolate(_("aucune activité depuis %(n)s jours"), {"n": QUIET_DAYS}),
+    "no_data": _("aucun indicateur disponible"),
+}
+
+
+@dataclass
+class Row:
+    practice: Practice
+    since: datetime
+    registry: dict | None = None
+    training: dict | None = None
+    runs_closed: int = 0
+    runs_on_time: int = 0
+    open_actions: int = 0
+    open_incidents: int = 0
+    late_incidents: int = 0
+    last_activity: datetime | None = None
+    # Audit events per week, oldest first (ACTIVITY_WEEKS values).
+    activity: list[int] = field(default_factory=list)
+    rates: dict = field(default_factory=dict)
+    score: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def on_time(self) -> float | None:
+        return self.runs_on_time / self.runs_closed if self.runs_closed else None
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def reason_labels(self) -> list:
+        return [REASON_LABELS[code] for code in self.reasons]
+
+
+def _space_function(dotted: str):
+    """The function at ``dotted``, or None when its space (or the function) is absent."""
+    module_name, func_name = dotted.rsplit(".", 1)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        absent = error.name == module_name or module_name.startswith(f"{error.name}.")
+        if not absent:
+            raise  # a real missing dependency inside the space, not an absent module
+        return None
+    return getattr(module, func_name, None)
+
+
+def _from_spaces(functions: dict, *args) -> dict:
+    """``{space: {practice_id: {...}} | None}``: None when the space gives no such figure."""
+    results = {}
+    for space, dotted in functions.items():
+        function = _space_function(dotted)
+        results[space] = None if function is None else function(*args)
+    return results
+
+
+def _grants(delegate):
+    """Live grants of the delegate, with their practice and region (1 query)."""
+    return list(
+        Oversight.objects.filter(delegate=delegate, revoked_at=None)
+        .select_related("practice__region")
+        .order_by("practice__name")
+    )
+
+
+def _runs(ids, now) -> dict:
+    """Runs due in the last 90 days and those completed by their due date (1 query)."""
+    window = Q(due_at__lt=now, due_at__gte=now - ON_TIME_WINDOW)
+    rows = (
+        Run.objects.filter(window, practice_id__in=ids)
+        .values("practice_id")
+        .annotate(
+            closed=Count("pk"),
+            on_time=Count("pk", filter=Q(completed_at__lte=F("due_at"))),
+        )
+        .order_by()
+    )
+    return {r["practice_id"]: r for r in rows}
+
+
+def _open_actions(ids) -> dict:
+    """Checklist answers "not done" not yet fixed (1 query)."""
+    rows = (
+        Answer.objects.filter(
+            practice_id__in=ids, status=Answer.Status.NOT_DONE, fixed_at__isnull=True
+        )
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["practice_id"]: r["n"] for r in rows}
+
+
+def late_filter(now) -> Q:
+    """Incidents whose 72 hours passed with no initial CNIL filing, while a notification
+    is required or not decided yet (``breach.clock_state`` == LATE)."""
+    initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type=CnilFiling.Type.INITIAL)
+    return (
+        Q(aware_at__lte=now - DEADLINE)
+        & ~Q(personal_data=False)
+        & ~Q(cnil_required=False)
+        & ~Exists(initial)
+    )
+
+
+def _incidents(ids, now) -> dict:
+    """Open incidents and late ones (1 query)."""
+    rows = (
+        Incident.objects.filter(practice_id__in=ids)
+        .values("practice_id")
+        .annotate(
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            late=Count("pk", filter=late_filter(now)),
+        )
+        .order_by()
+    )
+    return {r["practice_id"]: r for r in rows}
+
+
+def _last_activity(ids) -> dict:
+    """The latest audit event of each practice (1 query)."""
+    rows = (
+        AuditEvent.objects.filter(practice_id__in=ids)
+        .values("practice_id")
+        .annotate(last=Max("at"))
+        .order_by()
+    )
+    return {r["practice_id"]: r["last"] for r in rows}
+
+
+def _week_start(now) -> datetime:
+    local = timezone.localtime(now)
+    monday = local - timedelta(days=local.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _activity(ids, now) -> dict:
+    """Audit events per practice and week over the last weeks (1 query)."""
+    first = _week_start(now) - timedelta(weeks=ACTIVITY_WEEKS - 1)
+    rows = (
+        AuditEvent.objects.filter(practice_id__in=ids, at__gte=first)
+        .annotate(week=TruncWeek("at", tzinfo=timezone.get_current_timezone()))
+        .values("practice_id", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    series: dict[int, list[int]] = {}
+    for r in rows:
+        index = round((timezone.localtime(r["week"]) - first).days / 7)
+        if 0 <= index < ACTIVITY_WEEKS:
+            series.setdefault(r["practice_id"], [0] * ACTIVITY_WEEKS)[index] += r["n"]
+    return series
+
+
+def rates(row: Row) -> dict:
+    """The rates (0..1) the score averages; None where the figure is missing."""
+    registry, training = row.registry or {}, row.training or {}
+    entries = registry.get("entries") or 0
+    freshness = None
+    if row.registry is not None and entries:
+        freshness = max(0.0, 1 - (registry.get("review_overdue") or 0) / entries)
+    return {
+        "registry_completeness": registry.get("completeness"),
+        "registry_freshness": freshness,
+        "training_coverage": training.get("coverage"),
+        "checklists_on_time": row.on_time,
+    }
+
+
+def score(row: Row) -> int | None:
+    """100 × the mean of the available rates, minus 25 points per late incident and
+    2 points per open action (10 at most), between 0 and 100; None without any rate."""
+    available = [value for value in row.rates.values() if value is not None]
+    if not available:
+        return None
+    value = 100 * sum(available) / len(available)
+    value -= LATE_INCIDENT_PENALTY * row.late_incidents
+    value -= min(OPEN_ACTION_PENALTY * row.open_actions, OPEN_ACTION_PENALTY_MAX)
+    return max(0, min(100, round(value)))
+
+
+def reasons(row: Row, now) -> list[str]:
+    """Why the practice needs attention (empty: it does not)."""
+    found = []
+    if row.late_incidents:
+        found.append("late_incident")
+    if row.score is None:
+        found.append("no_data")
+    elif row.score < ATTENTION_SCORE:
+        found.append("low_score")
+    if row.registry and row.registry.get("review_overdue"):
+        found.append("review_overdue")
+    if row.open_actions >= ATTENTION_OPEN_ACTIONS:
+        found.append("open_actions")
+    if row.last_activity is None or row.last_activity < now - timedelta(days=QUIET_DAYS):
+        found.append("quiet")
+    return found
+
+
+def compute(delegate, now=None) -> list[Row]:
+    """Every granted practice with its figures, sorted by name (constant query count)."""
+    now = now or timezone.now()
+    grants = _grants(delegate)
+    ids = [grant.practice_id for grant in grants]
+    if not ids:
+        return []
+    runs, actions = _runs(ids, now), _open_actions(ids)
+    incidents, last, activity = _incidents(ids, now), _last_activity(ids), _activity(ids, now)
+    spaces = _from_spaces(SPACE_FIGURES, ids)
+    table = []
+    for grant in grants:
+        pid = grant.practice_id
+        row = Row(
+            practice=grant.practice,
+            since=grant.since,
+            registry=_figure(spaces["registry"], pid),
+            training=_figure(spaces["training"], pid),
+            runs_closed=runs.get(pid, {}).get("closed", 0),
+            runs_on_time=runs.get(pid, {}).get("on_time", 0),
+            open_actions=actions.get(pid, 0),
+            open_incidents=incidents.get(pid, {}).get("open", 0),
+            late_incidents=incidents.get(pid, {}).get("late", 0),
+            last_activity=last.get(pid),
+            activity=activity.get(pid, [0] * ACTIVITY_WEEKS),
+        )
+        row.rates = rates(row)
+        row.score = score(row)
+        row.reasons = reasons(row, now)
+        table.append(row)
+    return table
+
+
+def _figure(figures: dict | None, practice_id: int) -> dict | None:
+    """A space's figures for one practice; a space that answers nothing for it → None."""
+    if figures is None:
+        return None
+    return figures.get(practice_id)
+
+
+# --- filters and sort -------------------------------------------------------------------
+
+GOOD_SCORE = 80
+# band: (label, lowest score, first score above the band); (None, None): no score.
+SCORE_BANDS = {
+    "low": (_interpolate(_("Moins de %(n)s"), {"n": ATTENTION_SCORE}), 0, ATTENTION_SCORE),
+    "mid": (
+        _interpolate(_("De %(low)s à %(high)s"), {"low": ATTENTION_SCORE, "high": GOOD_SCORE - 1}),
+        ATTENTION_SCORE,
+        GOOD_SCORE,
+    ),
+    "high": (_interpolate(_("%(n)s et plus"), {"n": GOOD_SCORE}), GOOD_SCORE, 101),
+    "none": (_("Non calculable"), None, None),
+}
+
+
+def in_band(value: int | None, band: str) -> bool:
+    _label, low, above = SCORE_BANDS[band]
+    if low is None:
+        return value is None
+    return value is not None and low <= value < above
+
+
+SORT_KEYS = {
+    "name": lambda r: r.practice.name.casefold(),
+    "region": lambda r: r.practice.region.name.casefold(),
+    "registry": lambda r: (r.registry or {}).get("completeness"),
+    "training": lambda r: (r.training or {}).get("coverage"),
+    "on_time": lambda r: r.on_time,
+    "actions": lambda r: r.open_actions,
+    "incidents": lambda r: r.open_incidents,
+    "late": lambda r: r.late_incidents,
+    "activity": lambda r: r.last_activity,
+    "score": lambda r: r.score,
+}
+DEFAULT_SORT = "score"
+
+
+def apply_filters(rows: list[Row], filters: dict) -> list[Row]:
+    """Keep the rows matching every given filter (profession, region, score, attention)."""
+    profession, region = filters.get("profession"), filters.get("region")
+    band, attention = filters.get("score"), filters.get("attention")
+    kept = []
+    for row in rows:
+        if profession and profession not in row.practice.professions:
+            continue
+        if region and row.practice.region.code != region:
+            continue
+        if band and not in_band(row.score, band):
+            continue
+        if attention and not row.needs_attention:
+            continue
+        kept.append(row)
+    return kept
+
+
+def sort_rows(rows: list[Row], sort: str | None) -> list[Row]:
+    """Sort by a column ("-" first: descending); missing values always last, then by name."""
+    sort = sort if sort and sort.lstrip("-") in SORT_KEYS else DEFAULT_SORT
+    key, descending = SORT_KEYS[sort.lstrip("-")], sort.startswith("-")
+    by_name = sorted(rows, key=SORT_KEYS["name"])
+    present = [r for r in by_name if key(r) is not None]
+    missing = [r for r in by_name if key(r) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def rows(delegate, filters: dict | None = None, now=None) -> list[Row]:
+    """The console table: granted practices only, filtered and sorted."""
+    filters = filters or {}
+    found = apply_filters(compute(delegate, now), filters)
+    return sort_rows(found, filters.get("sort"))
+
+
+# --- weekly digest ----------------------------------------------------------------------
+
+CHANGE_LABELS = {
+    "incidents_new": _("nouveaux incidents"),
+    "runs_completed": _("périodes de contrôle terminées"),
+    "actions_fixed": _("actions corrigées"),
+    "trainings_passed": _("formations validées"),
+    "registry_reviews": _("fiches du registre revues"),
+}
+
+
+def _changes(ids, since, now) -> dict[int, dict[str, int]]:
+    """What changed per practice since ``since`` (constant number of queries)."""
+    changes: dict[int, dict[str, int]] = {pid: dict.fromkeys(CHANGE_LABELS, 0) for pid in ids}
+    grouped = {
+        "incidents_new": Incident.objects.filter(created_at__gte=since, created_at__lt=now),
+        "runs_completed": Run.objects.filter(completed_at__gte=since, completed_at__lt=now),
+        "actions_fixed": Answer.objects.filter(fixed_at__gte=since, fixed_at__lt=now),
+    }
+    for key, queryset in grouped.items():
+        counts = queryset.filter(practice_id__in=ids).values("practice_id").annotate(n=Count("pk"))
+        for r in counts.order_by():
+            changes[r["practice_id"]][key] = r["n"]
+    spaces = _from_spaces(SPACE_CHANGES, ids, since)
+    for space, key, source in (
+        ("training", "trainings_passed", "passed"),
+        ("registry", "registry_reviews", "reviews"),
+    ):
+        for pid, values in (spaces[space] or {}).items():
+            if pid in changes:
+                changes[pid][key] = int(values.get(source) or 0)
+    return changes
+
+
+def weekly_digest(delegate, since, now=None) -> dict | None:
+    """The weekly digest of a delegate: what changed since ``since`` in each granted
+    practice and which practices need attention. JSON-safe (reason and change codes,
+    labels in ``REASON_LABELS`` / ``CHANGE_LABELS``); None when there is nothing to say.
+    """
+    now = now or timezone.now()
+    table = sort_rows(compute(delegate, now), "name")
+    if not table:
+        return None
+    changes = _changes([row.practice.pk for row in table], since, now)
+    practices = [
+        {
+            "practice_id": row.practice.pk,
+            "slug": row.practice.slug,
+            "name": row.practice.name,
+            "url": row.practice.get_absolute_url(),
+            "score": row.score,
+            "reasons": row.reasons,
+            "changes": {k: v for k, v in changes[row.practice.pk].items() if v},
+        }
+        for row in table
+    ]
+    changed = [p for p in practices if p["changes"]]
+    attention = [p for p in practices if p["reasons"]]
+    if not changed and not attention:
+        return None
+    totals = {key: sum(p["changes"].get(key, 0) for p in practices) for key in CHANGE_LABELS}
+    return {
+        "since": since.isoformat(),
+        "until": now.isoformat(),
+        "practice_count": len(practices),
+        "totals": {k: v for k, v in totals.items() if v},
+        "changed": changed,
+        "needs_attention": attention,
+    }

@@ -1,0 +1,28 @@
+"""Stand-ins for ``registry.figures.console_figures`` / ``training.figures.console_figures``
+with the contract of the brief, so the console's figures can be checked by hand whatever
+the state of those spaces. They record the practice ids they were asked about.
+"""
+
+REGISTRY: dict[int, dict] = {}
+TRAINING: dict[int, dict] = {}
+CALLS: list[tuple[str, list[int]]] = []
+
+
+def registry_figures(practice_ids):
+    CALLS.append(("registry", sorted(practice_ids)))
+    return {pid: REGISTRY[pid] for pid in practice_ids if pid in REGISTRY}
+
+
+def training_figures(practice_ids):
+    CALLS.append(("training", sorted(practice_ids)))
+    return {pid: TRAINING[pid] for pid in practice_ids if pid in TRAINING}
+
+
+def registry_changes(practice_ids, since):
+    CALLS.append(("registry_changes", sorted(practice_ids)))
+    return {pid: {"reviews": 2} for pid in practice_ids if pid in REGISTRY}
+
+
+def training_changes(practice_ids, since):
+    CALLS.append(("training_changes", sorted(practice_ids)))
+    return {pid: {"passed": 3} for pid in practice_ids if pid in TRAINING}

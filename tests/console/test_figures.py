@@ -1,0 +1,140 @@
+"""Each console figure on the known fixture (tests/console/conftest.py), checked by hand."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import console
+from practices.models import Practice
+from tests.console.conftest import NOW, audit_at, build_known
+from tests.factories import OversightFactory, PracticeFactory
+
+
+@pytest.fixture
+def known(cast, frozen, stand_in_spaces):
+    build_known(cast.practice, stand_in_spaces)
+    return cast
+
+
+def row_of(delegate, practice):
+    (row,) = [r for r in console.rows(delegate) if r.practice.pk == practice.pk]
+    return row
+
+
+def test_checklist_rate_counts_the_runs_due_in_the_last_90_days(known):
+    row = row_of(known.delegate, known.practice)
+    assert (row.runs_on_time, row.runs_closed) == (1, 3)
+    assert row.on_time == pytest.approx(1 / 3)
+
+
+def test_open_actions_are_the_unfixed_not_done_answers(known):
+    assert row_of(known.delegate, known.practice).open_actions == 2
+
+
+def test_open_and_late_incidents(known):
+    row = row_of(known.delegate, known.practice)
+    assert row.open_incidents == 3  # I1, I2, I4
+    assert row.late_incidents == 2  # I1 (undecided), I5 (complementary filing only)
+
+
+def test_late_incidents_agree_with_the_72_hour_clock(known):
+    """The console's grouped count and breach.clock_state say the same, incident by incident."""
+    from registry.incidents import breach
+    from registry.incidents.models import Incident
+
+    late_by_clock = sum(
+        breach.clock_state(i, NOW, i.filings.filter(type="initial").exists()) == "late"
+        for i in Incident.objects.filter(practice=known.practice)
+    )
+    assert late_by_clock == row_of(known.delegate, known.practice).late_incidents == 2
+
+
+def test_last_activity_and_weekly_activity(known):
+    row = row_of(known.delegate, known.practice)
+    assert row.last_activity == NOW - timedelta(hours=1)
+    assert len(row.activity) == console.ACTIVITY_WEEKS
+    assert row.activity[-1] == 3  # this week: NOW - 1 h, NOW - 2 h, Monday
+    assert row.activity[-6] == 1  # five weeks ago
+    assert sum(row.activity) == 4
+
+
+def test_registry_and_training_figures_come_from_their_spaces(known):
+    row = row_of(known.delegate, known.practice)
+    assert row.registry == {"completeness": 0.5, "entries": 4, "review_overdue": 1}
+    assert row.training == {"coverage": 0.8, "staff": 5, "valid_staff": 4}
+    assert row.rates == {
+        "registry_completeness": 0.5,
+        "registry_freshness": 0.75,  # 1 - 1 overdue / 4 entries
+        "training_coverage": 0.8,
+        "checklists_on_time": pytest.approx(1 / 3),
+    }
+
+
+def test_score_by_hand(known):
+    # mean(0.5, 0.75, 0.8, 1/3) = 0.5958 → 59.58; − 2 late × 25 → 9.58;
+    # − 2 open actions × 2 → 5.58 → 6.
+    assert row_of(known.delegate, known.practice).score == 6
+
+
+def test_needs_attention_reasons(known):
+    row = row_of(known.delegate, known.practice)
+    assert row.reasons == ["late_incident", "low_score", "review_overdue"]
+    assert row.needs_attention
+
+
+def test_a_practice_without_any_figure_has_no_score_and_needs_attention(
+    cast, frozen, stand_in_spaces
+):
+    row = row_of(cast.delegate, cast.practice)
+    assert row.score is None
+    assert row.reasons == ["no_data", "quiet"]
+
+
+def test_missing_spaces_show_nothing_and_do_not_count(known, monkeypatch):
+    monkeypatch.setitem(console.SPACE_FIGURES, "registry", "registry.nowhere.console_figures")
+    monkeypatch.setitem(console.SPACE_FIGURES, "training", "nowhere_at_all.console_figures")
+    row = row_of(known.delegate, known.practice)
+    assert row.registry is None and row.training is None
+    assert row.rates["registry_completeness"] is None
+    # Only the checklist rate is left: 33.3 − 50 − 4 → 0.
+    assert row.score == 0
+    assert "review_overdue" not in row.reasons
+
+
+def test_a_broken_space_is_not_taken_for_an_absent_one(cast, monkeypatch):
+    """An import error *inside* a space is a bug to show, not a missing figure to hide."""
+    path = "tests.console.broken_space.console_figures"
+    monkeypatch.setitem(console.SPACE_FIGURES, "registry", path)
+    with pytest.raises(ModuleNotFoundError):
+        console.rows(cast.delegate)
+
+
+def test_a_space_without_the_function_counts_as_absent(cast, monkeypatch):
+    monkeypatch.setitem(console.SPACE_FIGURES, "registry", "tests.console.spaces.nothing_here")
+    assert row_of(cast.delegate, cast.practice).registry is None
+
+
+def test_score_rules():
+    practice = Practice(name="Cabinet", slug="cabinet")
+    row = console.Row(practice=practice, since=NOW, runs_closed=4, runs_on_time=4)
+    row.rates = console.rates(row)
+    assert console.score(row) == 100
+    row.open_actions = 9  # − 18, capped at 10
+    assert console.score(row) == 90
+    row.late_incidents = 5  # − 125: never below 0
+    assert console.score(row) == 0
+
+
+def test_quiet_practices_need_attention(cast, frozen, stand_in_spaces):
+    stand_in_spaces.TRAINING[cast.practice.pk] = {"coverage": 1.0, "staff": 2, "valid_staff": 2}
+    audit_at(cast.practice, NOW - timedelta(days=console.QUIET_DAYS + 1))
+    assert row_of(cast.delegate, cast.practice).reasons == ["quiet"]
+    audit_at(cast.practice, NOW - timedelta(days=console.QUIET_DAYS - 1))
+    assert row_of(cast.delegate, cast.practice).reasons == []
+
+
+def test_rows_follow_the_grant_since_date(cast, frozen):
+    other = PracticeFactory(name="Cabinet Zéphyr")
+    grant = OversightFactory(practice=other, delegate=cast.delegate, since=NOW - timedelta(days=3))
+    row = row_of(cast.delegate, other)
+    assert row.since == grant.since
