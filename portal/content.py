@@ -5,7 +5,10 @@ them idempotently and returns a one-line summary. ``manage.py load_content`` run
 import importlib
 
 # Dotted paths of the loaders, in dependency order. Each space adds its own.
-CONTENT_LOADERS: list[str] = ["practices.checklists.content.load"]
+CONTENT_LOADERS: list[str] = [
+    "practices.checklists.content.load",
+    "registry.content.load",
+]
 
 
 def load_all(stdout=None) -> list[str]:

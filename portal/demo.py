@@ -15,6 +15,7 @@ from practices.models import Membership, Oversight, Practice, Region
 
 DEMO_PASSWORD = "Vigie-demo-2026!"
 DEMO_SEEDERS: list[str] = [
+    "registry.demo.seed",
     "registry.incidents.demo.seed",
     "practices.checklists.demo.seed",
 ]

@@ -44,9 +44,14 @@ VERBS = {
     "activate": gettext_lazy("activation"),
     "configure": gettext_lazy("paramétrage"),
     "answer": gettext_lazy("réponse"),
+    "review": gettext_lazy("relecture"),
+    "status": gettext_lazy("changement de statut"),
+    "drop": gettext_lazy("brouillon retiré"),
 }
 # Values stored as codes whose field declares no choices.
 VALUE_LABELS = {("practices.practice", "professions"): dict(Profession.choices)}
+# Labels of recorded keys that are not model fields (a space adds its own at start-up).
+FIELD_LABELS: dict[tuple[str, str], str] = {}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -114,7 +119,9 @@ def readable_changes(event: AuditEvent) -> list[Change]:
         labels = VALUE_LABELS.get((event.target_type, name)) or dict(
             getattr(field, "flatchoices", None) or []
         )
-        label = str(field.verbose_name) if field is not None else name
+        label = FIELD_LABELS.get((event.target_type, name)) or (
+            str(field.verbose_name) if hasattr(field, "verbose_name") else name
+        )
         old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
         rows.append(Change(label.capitalize(), _value(old, labels), _value(new, labels)))
     return rows

@@ -1,9 +1,368 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from practices.access import practice_view
-from practices.roles import Cap
+from portal import audit
+from portal.models import AuditEvent
+from practices.access import owned, practice_view
+from practices.audit_log import action_label, readable_changes
+from practices.roles import Cap, can
+from registry import cnil, exports, services
+from registry.forms import (
+    ActivityForm,
+    CustomDataFormSet,
+    DataCategoriesForm,
+    HeaderForm,
+    MeasureFormSet,
+    ProfessionsForm,
+    RecipientFormSet,
+    SubjectFormSet,
+    TransferFormSet,
+)
+from registry.models import ActivityData, Preset, ProcessingActivity
+
+
+def _activities(practice):
+    return ProcessingActivity.objects.filter(practice=practice).order_by("status", "reference")
+
+
+def _full(practice):
+    """Entries with every part, in a fixed number of queries."""
+    return _activities(practice).prefetch_related(
+        Prefetch("data", queryset=ActivityData.objects.order_by("pk")),
+        "subjects",
+        "recipients",
+        "measures",
+        "transfers",
+    )
 
 
 @practice_view(Cap.VIEW)
 def index(request):
-    return render(request, "registry/index.html", {})
+    now = timezone.now()
+    activities = list(_activities(request.practice))
+    for activity in activities:
+        activity.is_review_due = activity.review_due(now)
+    header = services.header_for(request.practice)
+    live = [a for a in activities if a.status != cnil.Status.ARCHIVED]
+    return render(
+        request,
+        "registry/index.html",
+        {
+            "activities": activities,
+            "header": header,
+            "header_missing": [
+                services.HEADER_REQUIRED[k] for k in services.header_missing(header)
+            ],
+            "completeness": services.record_completeness(request.practice, live),
+            "review_due": sum(a.is_review_due for a in activities),
+            "can_edit": can(request.role, Cap.EDIT_REGISTRY),
+            "can_export": can(request.role, Cap.EXPORT),
+        },
+    )
+
+
+@practice_view(Cap.EDIT_REGISTRY)
+def header(request):
+    instance = services.header_for(request.practice)
+    form = HeaderForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = list(form.fields)
+        before = audit.snapshot(instance, fields)
+        form.save()
+        audit.record(
+            request=request,
+            practice=request.practice,
+            action="registry.header.update",
+            target=instance,
+            changes=audit.diff(before, audit.snapshot(instance, fields)),
+        )
+        messages.success(request, _("L'en-tête du registre est enregistré."))
+        return redirect("registry:index", practice_slug=request.practice.slug)
+    return render(
+        request, "registry/header.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@practice_view(Cap.EDIT_REGISTRY)
+def start(request):
+    """ "Démarrer mon registre": professions → typical activities → drafts to review."""
+    practice = request.practice
+    adopted = set(
+        ProcessingActivity.objects.filter(practice=practice)
+        .exclude(preset_key="")
+        .values_list("preset_key", flat=True)
+    )
+    form = ProfessionsForm(
+        request.POST or request.GET or None, initial={"professions": practice.professions}
+    )
+    professions = practice.professions
+    if form.is_bound and form.is_valid():
+        professions = form.cleaned_data["professions"]
+    presets = [p for p in Preset.objects.all() if p.applies_to(professions)]
+    if request.method == "POST" and form.is_valid():
+        keys = set(request.POST.getlist("preset"))
+        created = [
+            services.adopt_preset(
+                practice=practice, preset_key=preset.key, user=request.user, request=request
+            )
+            for preset in presets
+            if preset.key in keys and preset.key not in adopted
+        ]
+        created = [c for c in created if c is not None]
+        messages.success(
+            request,
+            _(
+                "%(count)s fiches ajoutées en brouillon : relisez chacune, "
+                "puis validez-la ou retirez-la."
+            )
+            % {"count": len(created)},
+        )
+        return redirect("registry:index", practice_slug=practice.slug)
+    return render(
+        request,
+        "registry/start.html",
+        {"form": form, "presets": presets, "adopted": adopted},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@practice_view(Cap.VIEW)
+def detail(request, activity_id):
+    activity = owned(_full(request.practice), request.practice, public_id=activity_id)
+    missing = services.missing_fields(
+        activity,
+        data=list(activity.data.all()),
+        counts={
+            "subjects": len(activity.subjects.all()),
+            "recipients": len(activity.recipients.all()),
+            "measures": len(activity.measures.all()),
+        },
+    )
+    data = list(activity.data.all())
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "activity": activity,
+            "header": services.header_for(request.practice),
+            "missing": [services.REQUIRED[k] for k in missing],
+            "standard_data": [d for d in data if not d.sensitive],
+            "sensitive_data": [d for d in data if d.sensitive],
+            "review_due": activity.review_due(),
+            "unsigned_processors": [
+                r
+                for r in activity.recipients.all()
+                if r.kind == cnil.RecipientType.PROCESSOR and not r.dpa_signed
+            ],
+            "can_edit": can(request.role, Cap.EDIT_REGISTRY),
+        },
+    )
+
+
+def _forms(request, activity):
+    data = request.POST if request.method == "POST" else None
+    instance = activity if activity.pk else None
+    return {
+        "activity": ActivityForm(data, instance=activity, practice=request.practice),
+        "data": DataCategoriesForm(data, rows=list(activity.data.all()) if instance else []),
+        "custom": CustomDataFormSet(
+            data,
+            instance=activity,
+            prefix="custom",
+            queryset=ActivityData.objects.filter(
+                activity=instance, category=cnil.DataCategory.CUSTOM
+            )
+            if instance
+            else ActivityData.objects.none(),
+        ),
+        "subjects": SubjectFormSet(data, instance=activity, prefix="subjects"),
+        "recipients": RecipientFormSet(data, instance=activity, prefix="recipients"),
+        "measures": MeasureFormSet(data, instance=activity, prefix="measures"),
+        "transfers": TransferFormSet(data, instance=activity, prefix="transfers"),
+    }
+
+
+def _valid(forms) -> bool:
+    # Every form is validated (no short-circuit), so every error shows at once.
+    results = [form.is_valid() for form in forms.values()]
+    valid = all(results)
+    if (
+        forms["data"].is_valid()
+        and forms["activity"].is_valid()
+        and forms["data"].has_sensitive
+        and not forms["activity"].cleaned_data.get("health_exception")
+    ):
+        forms["activity"].add_error(
+            "health_exception",
+            _("Des données sensibles sont cochées : indiquez l'exception de l'article 9."),
+        )
+        valid = False
+    return valid
+
+
+@transaction.atomic
+def _save(request, forms, activity, created, before):
+    activity = forms["activity"].save(commit=False)
+    activity.practice = request.practice
+    activity.save()
+    practice = request.practice
+    ActivityData.objects.filter(activity=activity).exclude(
+        category=cnil.DataCategory.CUSTOM
+    ).delete()
+    ActivityData.objects.bulk_create(
+        ActivityData(
+            practice=practice,
+            activity=activity,
+            category=category,
+            description=description,
+            retention=retention,
+        )
+        for category, description, retention in forms["data"].chosen()
+    )
+    for key in ("custom", "subjects", "recipients", "measures", "transfers"):
+        formset = forms[key]
+        formset.instance = activity
+        for row in formset.save(commit=False):
+            row.practice = practice
+            if key == "custom":
+                row.category = cnil.DataCategory.CUSTOM
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+    services.refresh(activity)
+    activity = ProcessingActivity.objects.get(pk=activity.pk)
+    audit.record(
+        request=request,
+        practice=practice,
+        action="registry.activity.create" if created else "registry.activity.update",
+        target=activity,
+        changes=audit.diff(before, services.history_snapshot(activity)),
+    )
+    return activity
+
+
+def _edit(request, activity):
+    created = activity.pk is None
+    # Taken before validation: a bound ModelForm writes the new values on the instance.
+    posting = request.method == "POST"
+    before = services.history_snapshot(activity) if posting and not created else {}
+    forms = _forms(request, activity)
+    if request.method == "POST" and _valid(forms):
+        activity = _save(request, forms, activity, created, before)
+        messages.success(request, _("La fiche est enregistrée."))
+        return redirect(
+            "registry:detail",
+            practice_slug=request.practice.slug,
+            activity_id=activity.public_id,
+        )
+    errors = request.method == "POST"
+    return render(
+        request,
+        "registry/edit.html",
+        {"forms": forms, "activity": activity, "created": created, "help": cnil.HELP},
+        status=400 if errors else 200,
+    )
+
+
+@practice_view(Cap.EDIT_REGISTRY)
+def create(request):
+    activity = ProcessingActivity(
+        practice=request.practice, reference=services.next_reference(request.practice)
+    )
+    return _edit(request, activity)
+
+
+@practice_view(Cap.EDIT_REGISTRY)
+def edit(request, activity_id):
+    return _edit(request, owned(ProcessingActivity, request.practice, public_id=activity_id))
+
+
+@require_POST
+@practice_view(Cap.EDIT_REGISTRY)
+def review(request, activity_id):
+    activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
+    services.mark_reviewed(activity=activity, request=request)
+    messages.success(
+        request,
+        _("Fiche relue : prochaine relecture le %(date)s.")
+        % {"date": timezone.localtime(activity.next_review_at).strftime("%d/%m/%Y")},
+    )
+    return redirect(
+        "registry:detail", practice_slug=request.practice.slug, activity_id=activity.public_id
+    )
+
+
+@require_POST
+@practice_view(Cap.EDIT_REGISTRY)
+def status(request, activity_id):
+    activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
+    action = request.POST.get("action")
+    if action == "activate":
+        services.set_status(activity=activity, status=cnil.Status.ACTIVE, request=request)
+        messages.success(request, _("La fiche est validée et en vigueur."))
+    elif action == "drop":
+        dropped = activity.status == cnil.Status.DRAFT
+        services.drop(activity=activity, request=request)
+        messages.success(
+            request, _("Le brouillon est retiré.") if dropped else _("La fiche est archivée.")
+        )
+        return redirect("registry:index", practice_slug=request.practice.slug)
+    elif action == "reopen":
+        services.set_status(activity=activity, status=cnil.Status.DRAFT, request=request)
+        messages.success(request, _("La fiche est repassée en brouillon."))
+    else:
+        return HttpResponse(_("Action inconnue."), status=400)
+    return redirect(
+        "registry:detail", practice_slug=request.practice.slug, activity_id=activity.public_id
+    )
+
+
+@practice_view(Cap.VIEW)
+def history(request, activity_id):
+    activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
+    events = AuditEvent.objects.filter(
+        practice=request.practice,
+        target_type=ProcessingActivity._meta.label_lower,
+        target_id=str(activity.pk),
+    ).order_by("-at")
+    rows = [
+        {
+            "event": event,
+            "label": action_label(event.action, event.target_type),
+            "changes": readable_changes(event),
+        }
+        for event in events
+    ]
+    return render(request, "registry/history.html", {"activity": activity, "rows": rows})
+
+
+@practice_view(Cap.EXPORT)
+def export(request, fmt):
+    practice = request.practice
+    activities = list(_full(practice).exclude(status=cnil.Status.ARCHIVED))
+    header = services.header_for(practice)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "pdf":
+        body, content_type = exports.to_pdf(practice, header, activities), "application/pdf"
+    elif fmt == "csv":
+        body, content_type = exports.to_csv(activities), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(exports.workbook(practice, header, activities))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.to_ods(exports.workbook(practice, header, activities))
+        content_type = "application/vnd.oasis.opendocument.spreadsheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="registre-traitements-{practice.slug}-{stamp}.{fmt}"'
+    )
+    audit.record(
+        request=request, practice=practice, action="registry.export", changes={"format": fmt}
+    )
+    return response

@@ -113,11 +113,23 @@ def _suggestion(practice):
     return suggestion.public_id
 
 
+def _activity(practice):
+    from registry.models import ProcessingActivity
+
+    activity = ProcessingActivity.objects.filter(practice=practice).first()
+    if activity is None:
+        activity = ProcessingActivity.objects.create(
+            practice=practice, name="Dossier patient", reference="ref-001"
+        )
+    return activity.public_id
+
+
 FILLERS: dict[str, Callable] = {
     "run_id": lambda practice: _checklist_run(practice).public_id,
     "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
     "answer_id": _answer,
     "incident_id": _incident,
+    "activity_id": _activity,
     "practice_slug": lambda practice: practice.slug,
     "member_id": _member,
     "invitation_id": _invitation,

@@ -1,0 +1,402 @@
+"""The record as the CNIL model lays it out: a list sheet with the organisation header,
+then one sheet per processing activity. The layout is built once as rows of cells
+(``workbook``) and written to XLSX (openpyxl) or ODS (odfpy); CSV has one row per
+activity, the PDF the whole record, dated, for an inspection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import cnil
+
+Sheet = tuple[str, list[list[str]]]
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def _yes_no(value: bool) -> str:
+    return _("Oui") if value else _("Non")
+
+
+def _person(header, prefix: str) -> str:
+    return " ".join(
+        part
+        for part in (
+            getattr(header, f"{prefix}_first_name"),
+            getattr(header, f"{prefix}_last_name"),
+        )
+        if part
+    )
+
+
+def _contact_row(label: str, header, prefix: str, name: str | None = None) -> list[str]:
+    return [
+        label,
+        _person(header, prefix) if name is None else name,
+        getattr(header, f"{prefix}_address"),
+        getattr(header, f"{prefix}_postcode"),
+        getattr(header, f"{prefix}_city"),
+        getattr(header, f"{prefix}_country"),
+        getattr(header, f"{prefix}_phone"),
+        getattr(header, f"{prefix}_email"),
+    ]
+
+
+def contact_columns() -> list[str]:
+    return [
+        _("Nom"),
+        _("Adresse"),
+        _("Code postal"),
+        _("Ville"),
+        _("Pays"),
+        _("Téléphone"),
+        _("Adresse mél"),
+    ]
+
+
+def list_columns() -> list[str]:
+    return [
+        _("Nom du traitement"),
+        _("N° / RÉF"),
+        _("Date de création de la fiche"),
+        _("Dernière mise à jour de la fiche"),
+        _("Finalité du traitement"),
+        _("Données sensibles ?"),
+        _("Statut"),
+        _("Complétude"),
+        _("Prochaine relecture"),
+    ]
+
+
+def list_sheet(practice, header, activities) -> Sheet:
+    rows = [
+        [_("Registre des activités de traitement"), practice.name],
+        [_("Édité le"), _date(timezone.now())],
+        [],
+        [_("Coordonnées du responsable de l'organisme"), *contact_columns()],
+        _contact_row(_("Responsable"), header, "controller"),
+        [_("Coordonnées du représentant"), *contact_columns()],
+        _contact_row(_("Représentant"), header, "representative")
+        if header.has_representative
+        else [_("Représentant"), _("Sans objet (responsable établi dans l'Union européenne)")],
+        [
+            _("Coordonnées du délégué à la protection des données"),
+            *contact_columns(),
+            _("Société (si DPO externe)"),
+        ],
+        [*_contact_row(_("Délégué à la protection des données"), header, "dpo"), header.dpo_company]
+        if header.dpo_designated
+        else [
+            _("Délégué à la protection des données"),
+            _("Aucun DPO désigné : %(why)s") % {"why": header.no_dpo_note},
+        ],
+        [],
+        [_("Liste des activités de traitement")],
+        list_columns(),
+    ]
+    for activity in activities:
+        rows.append(
+            [
+                activity.name,
+                activity.reference,
+                _date(activity.created_on),
+                _date(activity.updated_at),
+                activity.main_purpose,
+                _yes_no(activity.has_sensitive),
+                activity.get_status_display(),
+                f"{activity.completeness} %",
+                _date(activity.next_review_at),
+            ]
+        )
+    return (_("Liste des traitements"), rows)
+
+
+def activity_sheet(activity, header) -> list[list[str]]:
+    data = list(activity.data.all())
+    by_category = {row.category: row for row in data if row.category != cnil.DataCategory.CUSTOM}
+    rows = [
+        [_("Fiche de registre"), activity.name],
+        [],
+        [_("Description du traitement")],
+        [_("Nom du traitement"), activity.name],
+        [_("N° / RÉF"), activity.reference],
+        [_("Date de création du traitement"), _date(activity.created_on)],
+        [_("Mise à jour du traitement"), _date(activity.updated_at)],
+        [_("Statut"), activity.get_status_display()],
+        [],
+        [_("Acteurs"), *contact_columns()],
+        _contact_row(_("Responsable du traitement"), header, "controller"),
+        _contact_row(_("Délégué à la protection des données"), header, "dpo")
+        if header.dpo_designated
+        else [_("Délégué à la protection des données"), _("Aucun DPO désigné")],
+        [
+            _("Société du DPO (si celui-ci est externe)"),
+            header.dpo_company if header.dpo_designated else "",
+        ],
+        _contact_row(_("Représentant"), header, "representative")
+        if header.has_representative
+        else [_("Représentant"), ""],
+        [_("Responsable(s) conjoint(s)"), activity.joint_controllers],
+        [],
+        [_("Finalité(s) du traitement effectué")],
+        [_("Finalité principale"), activity.main_purpose],
+        *[
+            [_("Sous-finalité %(n)s") % {"n": i}, text]
+            for i, text in enumerate(activity.sub_purposes, 1)
+        ],
+        [_("Base légale (art. 6)"), activity.get_legal_basis_display()],
+        [
+            _("Exception art. 9.2"),
+            activity.get_health_exception_display() if activity.health_exception else "",
+        ],
+        [],
+        [
+            _("Catégories de données personnelles concernées"),
+            _("Description"),
+            _("Durée de conservation"),
+        ],
+    ]
+    for category in cnil.STANDARD_CATEGORIES:
+        row = by_category.get(category)
+        rows.append([category.label, row.description if row else "", row.retention if row else ""])
+    for row in data:
+        if row.category == cnil.DataCategory.CUSTOM:
+            rows.append([row.label, row.description, row.retention])
+    rows += [[], [_("Données sensibles"), _("Description"), _("Durée de conservation")]]
+    for category in cnil.SENSITIVE_CATEGORIES:
+        row = by_category.get(category)
+        rows.append([category.label, row.description if row else "", row.retention if row else ""])
+    rows += [[], [_("Catégories de personnes concernées"), _("Description"), _("Précisions")]]
+    for i, subject in enumerate(activity.subjects.all(), 1):
+        rows.append(
+            [
+                _("Catégorie de personnes %(n)s") % {"n": i},
+                subject.get_category_display(),
+                subject.details,
+            ]
+        )
+    rows += [
+        [],
+        [
+            _("Destinataires"),
+            _("Type de destinataire"),
+            _("Précisions"),
+            _("Certifié HDS"),
+            _("Contrat de sous-traitance signé"),
+        ],
+    ]
+    for i, recipient in enumerate(activity.recipients.all(), 1):
+        processor = recipient.kind == cnil.RecipientType.PROCESSOR
+        rows.append(
+            [
+                _("Destinataire %(n)s") % {"n": i},
+                recipient.get_kind_display(),
+                recipient.details,
+                _yes_no(recipient.hds_certified) if processor else "",
+                _yes_no(recipient.dpa_signed) if processor else "",
+            ]
+        )
+    rows += [[], [_("Mesures de sécurité"), _("Type de mesure de sécurité"), _("Précisions")]]
+    for i, measure in enumerate(activity.measures.all(), 1):
+        rows.append(
+            [_("Mesure de sécurité %(n)s") % {"n": i}, measure.get_kind_display(), measure.details]
+        )
+    rows += [
+        [],
+        [
+            _("Transferts hors UE"),
+            _("Destinataire"),
+            _("Pays"),
+            _("Type de garanties"),
+            _("Liens vers la documentation"),
+        ],
+    ]
+    transfers = list(activity.transfers.all())
+    for i, transfer in enumerate(transfers, 1):
+        rows.append(
+            [
+                _("Organisme destinataire %(n)s") % {"n": i},
+                transfer.recipient,
+                transfer.country_label,
+                transfer.get_guarantee_display(),
+                transfer.documentation,
+            ]
+        )
+    if not transfers:
+        rows.append(
+            [_("Organisme destinataire 1"), _("Aucun transfert hors de l'Union européenne")]
+        )
+    rows += [
+        [],
+        [_("Analyse d'impact (AIPD)"), activity.get_dpia_display(), _date(activity.dpia_done_on)],
+        [_("Dernière relecture"), _date(activity.last_reviewed_at)],
+        [_("Prochaine relecture"), _date(activity.next_review_at)],
+    ]
+    return rows
+
+
+def _sheet_name(reference: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\']", "-", reference).strip() or "fiche"
+    base = base[:28]
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:25]}-{n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def workbook(practice, header, activities) -> list[Sheet]:
+    sheets = [list_sheet(practice, header, activities)]
+    used = {sheets[0][0].lower()}
+    for activity in activities:
+        sheets.append((_sheet_name(activity.reference, used), activity_sheet(activity, header)))
+    return sheets
+
+
+def to_xlsx(sheets: list[Sheet]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title=title)
+        for row in rows:
+            sheet.append([str(cell) for cell in row])
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if row and len(row) > 1 and all(c.value is None for c in row[1:2]):
+                row[0].font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 48
+        for column in "BCDEFGHI":
+            sheet.column_dimensions[column].width = 28
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_ods(sheets: list[Sheet]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for title, rows in sheets:
+        table = Table(name=title)
+        for row in rows:
+            table_row = TableRow()
+            for value in row:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=str(value)))
+                table_row.addElement(cell)
+            table.addElement(table_row)
+        document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+def csv_columns() -> list[str]:
+    return [
+        _("N° / RÉF"),
+        _("Nom du traitement"),
+        _("Statut"),
+        _("Date de création"),
+        _("Dernière mise à jour"),
+        _("Finalité principale"),
+        _("Sous-finalités"),
+        _("Base légale (art. 6)"),
+        _("Exception art. 9.2"),
+        _("Catégories de données (conservation)"),
+        _("Données sensibles (conservation)"),
+        _("Personnes concernées"),
+        _("Destinataires"),
+        _("Transferts hors UE"),
+        _("Mesures de sécurité"),
+        _("Responsable(s) conjoint(s)"),
+        _("AIPD"),
+        _("Dernière relecture"),
+        _("Prochaine relecture"),
+        _("Complétude"),
+    ]
+
+
+def csv_row(activity) -> list[str]:
+    data = list(activity.data.all())
+
+    def data_text(rows):
+        return " | ".join(f"{r.title} : {r.description} ({r.retention})" for r in rows)
+
+    return [
+        activity.reference,
+        activity.name,
+        activity.get_status_display(),
+        _date(activity.created_on),
+        _date(activity.updated_at),
+        activity.main_purpose,
+        " | ".join(s for s in activity.sub_purposes if s),
+        activity.get_legal_basis_display(),
+        activity.get_health_exception_display() if activity.health_exception else "",
+        data_text([r for r in data if not r.sensitive]),
+        data_text([r for r in data if r.sensitive]),
+        " | ".join(f"{s.get_category_display()} : {s.details}" for s in activity.subjects.all()),
+        " | ".join(
+            f"{r.get_kind_display()} : {r.details}"
+            + (
+                f" (HDS : {_yes_no(r.hds_certified)}, art. 28 : {_yes_no(r.dpa_signed)})"
+                if r.kind == cnil.RecipientType.PROCESSOR
+                else ""
+            )
+            for r in activity.recipients.all()
+        ),
+        " | ".join(
+            f"{t.recipient} ({t.country_label}) : {t.get_guarantee_display()} "
+            f"{t.documentation}".strip()
+            for t in activity.transfers.all()
+        ),
+        " | ".join(f"{m.get_kind_display()} : {m.details}" for m in activity.measures.all()),
+        activity.joint_controllers,
+        activity.get_dpia_display(),
+        _date(activity.last_reviewed_at),
+        _date(activity.next_review_at),
+        f"{activity.completeness} %",
+    ]
+
+
+def to_csv(activities) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 with a BOM
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(csv_columns())
+    for activity in activities:
+        writer.writerow(csv_row(activity))
+    return out.getvalue()
+
+
+def to_pdf(practice, header, activities) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "registry/record_pdf.html",
+        {
+            "practice": practice,
+            "now": timezone.now(),
+            "list_sheet": list_sheet(practice, header, activities)[1],
+            "sheets": [(a, activity_sheet(a, header)) for a in activities],
+        },
+    )
+    return HTML(string=html).write_pdf()
