@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.incidents import breach
 from registry.incidents.models import CnilFiling, Incident, Kind, Risk
+from registry.models import ProcessingActivity
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -61,6 +62,14 @@ class AssessmentForm(forms.ModelForm):
         help_text=_("Requis en cas de risque élevé, sauf exception de l'article 34(3)."),
     )
 
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Traitements du registre concernés"),
+        queryset=ProcessingActivity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cochez les activités du registre touchées par l'incident."),
+    )
+
     class Meta:
         model = Incident
         fields = breach.ASSESSMENT_FIELDS
@@ -73,6 +82,15 @@ class AssessmentForm(forms.ModelForm):
             "cnil_reason": forms.Textarea(attrs={"rows": 2}),
             "inform_reason": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        practice = self.instance.practice
+        # Only this practice's entries can be chosen: a foreign id is an invalid choice.
+        self.fields["activities"].queryset = ProcessingActivity.objects.filter(
+            practice=practice
+        ).exclude(status="archived")
+        self.fields["activities"].initial = list(self.instance.activities.all())
 
     def clean(self):
         data = super().clean()

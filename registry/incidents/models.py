@@ -78,6 +78,13 @@ class Incident(PracticeOwned):
     )
     consequences = models.TextField(_("conséquences probables"), blank=True)
     measures = models.TextField(_("mesures prises ou envisagées"), blank=True)
+    activities = models.ManyToManyField(
+        "registry.ProcessingActivity",
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("traitements concernés"),
+        help_text=_("Les activités du registre touchées par l'incident."),
+    )
     risk = models.CharField(_("niveau de risque"), max_length=8, choices=Risk.choices, blank=True)
     cnil_required = models.BooleanField(_("notification à la CNIL requise"), null=True)
     cnil_reason = models.TextField(_("raison de la décision"), blank=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from portal import audit
+from practices.access import same_practice
 from practices.models import Membership
 from registry.incidents.breach import ASSESSMENT_FIELDS
 from registry.incidents.models import CnilFiling, Event, Incident, Reflex
@@ -98,13 +99,21 @@ def reflex_tick(*, incident, key, user, note="", request=None) -> None:
 
 
 @transaction.atomic
-def incident_assess(*, incident, user, request=None, **fields) -> None:
-    before = audit.snapshot(incident, ASSESSMENT_FIELDS)
+def _activities_snapshot(incident) -> dict:
+    return {"activities": sorted(str(a) for a in incident.activities.all())}
+
+
+def incident_assess(*, incident, user, request=None, activities=None, **fields) -> None:
+    before = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.assessed_at = timezone.now()
     incident.save()
-    changes = audit.diff(before, audit.snapshot(incident, ASSESSMENT_FIELDS))
+    if activities is not None:
+        same_practice(incident.practice, *activities)
+        incident.activities.set(activities)
+    after = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
+    changes = audit.diff(before, after)
     _event(incident, user, "assessed", incident.get_risk_display())
     audit.record(
         request=request,

@@ -104,6 +104,7 @@ def detail(request, incident_id):
             "events": events,
             "read_text": read_text,
             "filings": incident.filings.all(),
+            "activities": incident.activities.all(),
             "filing_form": FilingForm(incident=incident),
             "follow_form": FollowUpForm(instance=incident),
         },
@@ -134,7 +135,13 @@ def assess(request, incident_id):
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         incident.refresh_from_db()
-        services.incident_assess(incident=incident, user=request.user, request=request, **fields)
+        services.incident_assess(
+            incident=incident,
+            user=request.user,
+            request=request,
+            activities=form.cleaned_data["activities"],
+            **fields,
+        )
         messages.success(request, _("Évaluation enregistrée."))
         return redirect(services.incident_url(incident))
     return render(request, "incidents/assess.html", {"incident": incident, "form": form})
@@ -178,7 +185,8 @@ def follow_up(request, incident_id):
 
 
 def _register(practice):
-    return _with_clock(list(_incidents(practice).filter(personal_data=True)), timezone.now())
+    incidents = _incidents(practice).filter(personal_data=True).prefetch_related("activities")
+    return _with_clock(list(incidents), timezone.now())
 
 
 @practice_view(Cap.VIEW)
@@ -203,6 +211,7 @@ REGISTER_COLUMNS = [
     ("records_count", _("Enregistrements")),
     ("consequences", _("Conséquences")),
     ("measures", _("Mesures")),
+    ("activities", _("Traitements concernés")),
     ("risk", _("Risque")),
     ("cnil", _("Notification CNIL")),
     ("inform", _("Information des personnes")),
@@ -232,6 +241,7 @@ def _register_row(incident):
         incident.records_count or "",
         incident.consequences,
         incident.measures,
+        ", ".join(str(a) for a in incident.activities.all()),
         incident.get_risk_display(),
         f"{cnil} — {incident.cnil_reason}",
         inform,

@@ -14,6 +14,7 @@ from portal.models import AuditEvent
 from registry.incidents import breach
 from registry.incidents import reminders as incident_reminders
 from registry.incidents.models import CnilFiling, Event, Incident, Reflex
+from registry.models import ProcessingActivity
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -280,9 +281,77 @@ class TestDelegateAndRegister:
         raw = client.get(url(cast, "register_csv")).content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
         assert len(rows) == 2  # header + the one breach
-        assert rows[1][5] == "120" and "Dossiers patients exposés" in rows[1][10]
+        record = dict(zip(rows[0], rows[1], strict=True))
+        assert record["Personnes"] == "120"
+        assert "Dossiers patients exposés" in record["Notification CNIL"]
         pdf = client.get(url(cast, "register_pdf"))
         assert pdf.content.startswith(b"%PDF")
+
+    def test_register_page_queries_do_not_grow_with_linked_activities(
+        self, cast, django_assert_max_num_queries
+    ):
+        client = cast.client("admin")
+        activity = ProcessingActivity.objects.create(
+            practice=cast.practice, name="Dossier patient", reference="ref-001"
+        )
+        make(cast, personal_data=True).activities.add(activity)
+        client.get(url(cast, "register"))
+        with django_assert_max_num_queries(30) as few:
+            client.get(url(cast, "register"))
+        budget = len(few.captured_queries)
+        for _ in range(10):
+            make(cast, personal_data=True).activities.add(activity)
+        with django_assert_max_num_queries(budget):
+            assert "ref-001 — Dossier patient" in client.get(url(cast, "register")).content.decode()
+
+
+class TestLinkedActivities:
+    """Incidents name the processing activities of the registry they touch."""
+
+    def breach(self, cast, **data):
+        return {
+            "personal_data": "true",
+            "health_data": "on",
+            "risk": "high",
+            "cnil_required": "true",
+            "cnil_reason": "Dossiers patients chiffrés",
+            "inform_required": "true",
+            **data,
+        }
+
+    def test_admin_links_the_affected_activities_and_the_history_says_so(self, cast):
+        incident = make(cast)
+        record = ProcessingActivity.objects.create(
+            practice=cast.practice, name="Dossier patient", reference="ref-001"
+        )
+        ProcessingActivity.objects.create(practice=cast.practice, name="Paie", reference="ref-002")
+        response = assess(cast, incident, **self.breach(cast, activities=[record.pk]))
+        assert response.status_code == 302
+        assert list(incident.activities.all()) == [record]
+        event = AuditEvent.objects.filter(action="incident.assess").get()
+        assert event.changes["activities"] == [[], ["ref-001 — Dossier patient"]]
+        page = cast.client("staff").get(url(cast, "detail", incident)).content.decode()
+        registry_url = reverse(
+            "registry:detail",
+            kwargs={"practice_slug": cast.practice.slug, "activity_id": record.public_id},
+        )
+        assert registry_url in page
+        raw = cast.client("staff").get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+        assert dict(zip(rows[0], rows[1], strict=True))["Traitements concernés"] == (
+            "ref-001 — Dossier patient"
+        )
+
+    def test_another_practice_activity_cannot_be_linked(self, cast):
+        incident = make(cast)
+        foreign = ProcessingActivity.objects.create(
+            practice=cast.other_practice, name="Dossier patient", reference="ref-001"
+        )
+        response = assess(cast, incident, **self.breach(cast, activities=[foreign.pk]))
+        assert response.status_code == 200  # the form again, with the choice refused
+        assert "Sélectionnez un choix valide" in response.content.decode()
+        incident.refresh_from_db()
+        assert incident.assessed_at is None and not incident.activities.exists()
 
     def test_list_queries_do_not_grow_with_incidents(self, cast, django_assert_max_num_queries):
         client = cast.client("admin")
