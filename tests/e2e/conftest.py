@@ -33,3 +33,31 @@ def page(live_server):
         context = browser.new_context(locale="fr-FR", base_url=live_server.url)
         yield context.new_page()
         browser.close()
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+
+
+def enrol(page, check=None) -> bytes:
+    """The forced first enrolment: key from the page, a code, the recovery codes kept.
+
+    ``check(page, name)`` (the accessibility check) runs on the enrolment and codes pages.
+    """
+    from tests.mfa.totp import secret_from_key_groups, totp
+
+    page.wait_for_url("**/accounts/2fa/enrolement/")
+    if check:
+        check(page, "enrolment")
+    secret = secret_from_key_groups(page.inner_text(".key-groups"))
+    page.fill("#id_code", totp(secret))
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/securite/codes-de-secours/")
+    assert page.locator(".recovery-codes li").count() == 10
+    if check:
+        check(page, "recovery codes")
+    page.click("text=C'est noté, continuer")
+    return secret
