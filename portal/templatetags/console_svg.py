@@ -50,13 +50,13 @@ def sparkbars(values, width=72, height=16):
     step = width / len(values)
     bars = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
         (
             (
-                i * step,
-                height - max(1.0, height * v / top),
-                max(1.0, step - 1),
-                max(1.0, height * v / top),
+                f"{i * step:.1f}",
+                f"{height - max(1.0, height * v / top):.1f}",
+                f"{max(1.0, step - 1):.1f}",
+                f"{max(1.0, height * v / top):.1f}",
                 COLOURS[""] if v else TRACK,
             )
             for i, v in enumerate(values)
