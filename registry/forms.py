@@ -127,13 +127,14 @@ class DataCategoriesForm(forms.Form):
                 label=_("Description"),
                 required=False,
                 initial=row.description if row else "",
-                widget=forms.TextInput(),
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"{key}_retention"] = forms.CharField(
                 label=_("Durée de conservation"),
                 required=False,
                 max_length=255,
                 initial=row.retention if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.lines.append(
                 {
@@ -191,6 +192,10 @@ class CustomDataForm(forms.ModelForm):
         model = ActivityData
         fields = ["label", "description", "retention"]
         labels = {"label": _("Autre catégorie de données")}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "retention": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
