@@ -62,6 +62,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portal",
+    "portal.notifications",
     "practices",
     "practices.checklists",
     "registry",
@@ -153,6 +154,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
+    },
+    # Reminders (portal/notifications): the sweep writes what is due once and queues it;
+    # digests gather the waiting non-urgent rows of people who chose them.
+    "reminders-sweep": {
+        "task": "portal.notifications.tasks.sweep",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    "reminders-daily-digest": {
+        "task": "portal.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30),
+        "args": ("daily",),
+        "options": {"expires": 3600},
+    },
+    "reminders-weekly-digest": {
+        "task": "portal.notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "args": ("weekly",),
+        "options": {"expires": 3600},
     },
 }
 

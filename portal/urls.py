@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("portal.mfa.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("p/<slug:practice_slug>/", include(practice_urls)),
     path("", include(practice_account_urls)),
     path("delegue/", console_views.console_page, name="delegate_console"),

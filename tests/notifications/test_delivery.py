@@ -1,0 +1,262 @@
+"""Sending: the atomic claim, the mail (languages, links, unsubscribe), digests, failures."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from smtplib import SMTPException
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from portal.notifications import delivery, dispatch, sweep, tokens
+from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
+from tests.factories import MembershipFactory, PracticeFactory
+from tests.notifications.helpers import expiring_invitation, late_incident
+
+
+@pytest.fixture
+def rows(cast):
+    """Swept, not sent: an invitation (non-urgent) and an incident alert (urgent)."""
+    expiring_invitation(cast.practice, email="nouvelle@exemple.fr")
+    late_incident(cast.practice)
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    return {
+        "invitation": SentReminder.objects.get(kind="invitation.expiring"),
+        "incident": SentReminder.objects.get(kind="incident.deadline"),
+    }
+
+
+def body(message, kind="text/html"):
+    return message.alternatives[0].content if kind == "text/html" else message.body
+
+
+def test_one_send_per_row_whatever_the_number_of_tasks(rows):
+    row = rows["invitation"]
+    assert delivery.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "skipped"
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert row.status == Status.SENT and row.sent_at is not None and row.attempts == 1
+
+
+def test_a_row_claimed_recently_is_left_to_its_worker(rows, settings):
+    settings.VIGIE_NOTIFY_CLAIM_TIMEOUT = 600
+    row = rows["incident"]
+    SentReminder.objects.filter(pk=row.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+    assert delivery.deliver(row.pk) == "skipped"
+    assert mail.outbox == []
+    # Presumed dead after the timeout: claimed again and sent.
+    past = timezone.now() - timedelta(seconds=601)
+    SentReminder.objects.filter(pk=row.pk).update(claimed_at=past)
+    assert delivery.deliver(row.pk) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_the_mail_names_the_practice_links_the_page_and_comes_from_the_configured_address(
+    rows, settings
+):
+    settings.SITE_URL = "https://vigie.example.fr"
+    settings.DEFAULT_FROM_EMAIL = "Vigie du cabinet <rappels@example.fr>"
+    delivery.deliver(rows["invitation"].pk)
+    [message] = mail.outbox
+    assert message.from_email == "Vigie du cabinet <rappels@example.fr>"
+    assert message.to == [rows["invitation"].recipient.email]
+    assert message.subject == "[Vigie] Invitation bientôt expirée — Cabinet des Lilas"
+    for text in (message.body, body(message)):
+        assert "Cabinet des Lilas" in text
+        assert "https://vigie.example.fr/p/cabinet-des-lilas/equipe/" in text
+        assert "nouvelle@exemple.fr" in text
+    assert message.extra_headers["X-Vigie-Reminder"] == str(rows["invitation"].public_id)
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert '<html lang="fr">' in body(message)
+
+
+def test_non_urgent_mails_carry_a_signed_unsubscribe_link_urgent_ones_do_not(rows):
+    delivery.deliver(rows["invitation"].pk)
+    delivery.deliver(rows["incident"].pk)
+    invitation, incident = mail.outbox
+    link = re.search(r"https?://\S+/notifications/desabonnement/(\S+)/", invitation.body)
+    assert link is not None
+    assert tokens.read(link.group(1)) == (
+        str(rows["invitation"].recipient.public_id),
+        "invitation.expiring",
+    )
+    assert invitation.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert "desabonnement" not in incident.body and "desabonnement" not in body(incident)
+    assert "List-Unsubscribe" not in incident.extra_headers
+    assert "toujours envoyée" in incident.body
+
+
+def paris_deadline(row):
+    from zoneinfo import ZoneInfo
+
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(row.context["deadline"]).astimezone(ZoneInfo("Europe/Paris"))
+
+
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                 "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
+ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December"]  # fmt: skip
+
+
+def test_french_by_default_english_for_who_chose_it(rows, cast):
+    delivery.deliver(rows["incident"].pk)
+    cast.admin.language = "en"
+    cast.admin.save()
+    late_incident(cast.practice, hours=50)
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    english_row = SentReminder.objects.filter(kind="incident.deadline", sent_at=None).get()
+    delivery.deliver(english_row.pk)
+    french, english = mail.outbox
+    assert french.subject == "[Vigie] Délai de 72 heures d'un incident — Cabinet des Lilas"
+    assert english.subject == "[Vigie] An incident's 72-hour deadline — Cabinet des Lilas"
+    deadline = paris_deadline(rows["incident"])
+    expected = f"{deadline.day} {FRENCH_MONTHS[deadline.month - 1]} {deadline.year} "
+    assert expected + f"{deadline:%H:%M}" in french.body  # Paris time, not UTC
+    deadline = paris_deadline(english_row)
+    assert f"{ENGLISH_MONTHS[deadline.month - 1][:3]}" in english.body
+    assert f"{deadline.day}, {deadline.year}" in english.body
+    assert '<html lang="en">' in body(english) and '<html lang="fr">' in body(french)
+
+
+def test_daily_digest_groups_waiting_rows_per_person_and_practice(cast):
+    second = PracticeFactory(name="Cabinet du Port")
+    MembershipFactory(practice=second, user=cast.admin, role="admin")
+    NotificationPreference.objects.create(user=cast.admin, kind="", mode=Mode.DAILY)
+    NotificationPreference.objects.create(user=cast.staff, kind="", mode=Mode.WEEKLY)
+    expiring_invitation(cast.practice, email="a@exemple.fr")
+    expiring_invitation(second, email="b@exemple.fr")
+    late_incident(cast.practice)  # urgent: sent at once, not in the digest
+    sweep.run_sweep(timezone.now())  # embedded mode: immediate rows are sent in-process
+    assert [m.subject for m in mail.outbox if m.to == [cast.admin.email]] == [
+        "[Vigie] Délai de 72 heures d'un incident — Cabinet des Lilas"
+    ]
+    assert not [m for m in mail.outbox if m.to == [cast.staff.email]]
+    mail.outbox.clear()
+
+    assert dispatch.digests_inline(Mode.DAILY) == 1  # the admin only
+    [digest] = mail.outbox
+    assert digest.to == [cast.admin.email]
+    waiting = SentReminder.objects.filter(recipient=cast.admin, delivery=Mode.DAILY)
+    assert digest.subject == f"[Vigie] Votre résumé du jour : {waiting.count()} rappels"
+    html = body(digest)
+    assert html.index("Cabinet des Lilas") < html.index("a@exemple.fr")
+    assert html.index("Cabinet du Port") < html.index("b@exemple.fr")
+    assert "desabonnement" in digest.body
+    assert set(waiting.values_list("status", flat=True)) == {Status.SENT}
+    assert len(set(waiting.values_list("batch", flat=True))) == 1
+    ids = set(digest.extra_headers["X-Vigie-Reminder"].split(","))
+    assert ids == {str(u) for u in waiting.values_list("public_id", flat=True)}
+
+    mail.outbox.clear()
+    assert dispatch.digests_inline(Mode.DAILY) == 0  # nothing left: no empty digest
+    assert dispatch.digests_inline(Mode.WEEKLY) == 1  # the staff member's attestation
+    assert mail.outbox[0].to == [cast.staff.email]
+    assert "résumé de la semaine" in mail.outbox[0].subject
+
+
+def test_smtp_failure_hands_the_row_back_with_its_error(rows, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens
+        }
+    }
+    row = rows["incident"]
+    with pytest.raises(OSError):
+        delivery.deliver(row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.sent_at, row.attempts) == (Status.PENDING, None, 1)
+    assert "ConnectionRefused" in row.last_error
+    # In-process (the command, embedded mode): logged, left for the next sweep.
+    assert delivery.deliver_quietly(delivery.deliver, row.pk) == "retry"
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Status.PENDING, 2)
+
+
+def test_a_row_failing_too_often_is_given_up(rows, settings):
+    settings.VIGIE_NOTIFY_MAX_ATTEMPTS = 2
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    row = rows["incident"]
+    for _attempt in range(2):
+        delivery.deliver_quietly(delivery.deliver, row.pk)
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+    assert row.pk not in sweep.to_queue(timezone.now() + timedelta(days=1))
+
+
+def test_a_broken_template_fails_the_row_without_retrying(rows, monkeypatch):
+    from portal.notifications import emails
+
+    def broken(row):
+        raise KeyError("title")
+
+    monkeypatch.setattr(emails, "reminder_message", broken)
+    assert delivery.deliver_quietly(delivery.deliver, rows["incident"].pk) == "failed"
+    assert SentReminder.objects.get(pk=rows["incident"].pk).status == Status.FAILED
+
+
+def test_retryable_errors_are_smtp_and_network_ones():
+    assert issubclass(SMTPException, delivery.RETRYABLE) or SMTPException in delivery.RETRYABLE
+    assert OSError in delivery.RETRYABLE
+
+
+def test_delegate_weekly_digest_lists_the_practices_overseen(cast):
+    from registry.incidents.models import Incident
+
+    late_incident(cast.practice)
+    Incident.objects.filter(practice=cast.practice).update(created_at=timezone.now())
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    row = SentReminder.objects.get(kind="delegate.weekly", recipient=cast.delegate)
+    assert delivery.deliver(row.pk) == "sent"
+    [message] = mail.outbox
+    assert message.to == [cast.delegate.email]
+    assert "Cabinet des Lilas" in message.body
+    assert "Maison de santé du Port" not in message.body + body(message)  # not granted
+    assert "/delegue/" in message.body
+
+
+def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
+    from portal.notifications import delegates
+
+    monkeypatch.setattr(delegates, "weekly_digest", lambda delegate, since: None)
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    row = SentReminder.objects.get(kind="delegate.weekly", recipient=cast.delegate)
+    assert delivery.deliver(row.pk) == "empty"
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert row.status == Status.EMPTY
+
+
+def test_the_console_digest_shape_is_rendered():
+    from types import SimpleNamespace
+
+    from portal.notifications.delegates import from_console
+
+    console = SimpleNamespace(
+        REASON_LABELS={"late_incident": "délai dépassé"},
+        CHANGE_LABELS={"incidents_new": "nouveaux incidents"},
+    )
+    lilas = {"practice_id": 1, "name": "Lilas", "url": "/p/lilas/", "reasons": ["late_incident"],
+             "changes": {"incidents_new": 2}}  # fmt: skip
+    port = {"practice_id": 2, "name": "Port", "url": "/p/port/", "reasons": [],
+            "changes": {"incidents_new": 1}}  # fmt: skip
+    digest = {"totals": {"incidents_new": 3}, "changed": [lilas, port], "needs_attention": [lilas]}
+    shaped = from_console(console, digest)
+    assert shaped["summary"] == ["nouveaux incidents : 3"]
+    assert shaped["practices"] == [
+        {"name": "Lilas", "url": "/p/lilas/", "lines": ["délai dépassé", "nouveaux incidents : 2"],
+         "attention": True},
+        {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents : 1"],
+         "attention": False},
+    ]  # fmt: skip
+    assert from_console(console, None) is None
