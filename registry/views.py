@@ -70,10 +70,10 @@ def index(request):
 @practice_view(Cap.EDIT_REGISTRY)
 def header(request):
     instance = services.header_for(request.practice)
+    fields = HeaderForm.Meta.fields
+    before = audit.snapshot(instance, fields)  # before validation writes on the instance
     form = HeaderForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        fields = list(form.fields)
-        before = audit.snapshot(instance, fields)
         form.save()
         audit.record(
             request=request,

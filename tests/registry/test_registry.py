@@ -490,3 +490,41 @@ def test_csv_roundtrip(cast):
         "Support de l'éditeur (Maroc) : Clauses contractuelles types (CCT) Contrat du 23/01/2026"
     )
     assert record["AIPD"] == "Réalisée"
+
+
+class TestHeader:
+    def post(self, cast, **data):
+        base = {
+            "controller_first_name": "Claire",
+            "controller_last_name": "Martin",
+            "controller_email": "claire@lilas.fr",
+            "controller_phone": "01 02 03 04 05",
+            "no_dpo_note": "Praticienne seule, pas de traitement à grande échelle.",
+            "review_interval_months": "12",
+        }
+        return cast.client("admin").post(url(cast, "header"), {**base, **data})
+
+    def test_header_is_saved_and_audited(self, cast):
+        assert self.post(cast).status_code == 302
+        header = services.header_for(cast.practice)
+        assert header.controller_last_name == "Martin"
+        assert services.header_missing(header) == []
+        event = AuditEvent.objects.get(action="registry.header.update")
+        assert event.changes["controller_last_name"] == ["", "Martin"]
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"no_dpo_note": ""}, "Sans DPO désigné, écrivez pourquoi"),
+            ({"dpo_designated": "on"}, "Indiquez le nom du délégué à la protection des données."),
+            ({"has_representative": "on"}, "Indiquez le nom du représentant."),
+            ({"review_interval_months": "48"}, "Choisissez une durée entre 1 et 36 mois."),
+            ({"controller_email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide."),
+        ],
+    )
+    def test_bad_header_is_refused_and_kept(self, cast, data, message):
+        response = self.post(cast, **data)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert message in html and "Martin" in html
+        assert services.header_for(cast.practice).controller_last_name == ""
