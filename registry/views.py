@@ -161,6 +161,9 @@ def detail(request, activity_id):
                 if r.kind == cnil.RecipientType.PROCESSOR and not r.dpa_signed
             ],
             "can_edit": can(request.role, Cap.EDIT_REGISTRY),
+            "incidents": activity.incidents.order_by("-aware_at").only(
+                "public_id", "kind", "status", "aware_at", "practice_id"
+            ),
         },
     )
 

@@ -336,6 +336,8 @@ class TestLinkedActivities:
             kwargs={"practice_slug": cast.practice.slug, "activity_id": record.public_id},
         )
         assert registry_url in page
+        back = cast.client("delegate").get(registry_url).content.decode()
+        assert url(cast, "detail", incident) in back and "Rançongiciel" in back
         raw = cast.client("staff").get(url(cast, "register_csv")).content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
         assert dict(zip(rows[0], rows[1], strict=True))["Traitements concernés"] == (
