@@ -8,6 +8,7 @@ import importlib
 CONTENT_LOADERS: list[str] = [
     "practices.checklists.content.load",
     "registry.content.load",
+    "training.content.load",
 ]
 
 

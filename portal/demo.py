@@ -18,6 +18,7 @@ DEMO_SEEDERS: list[str] = [
     "registry.demo.seed",
     "registry.incidents.demo.seed",
     "practices.checklists.demo.seed",
+    "training.demo.seed",
 ]
 
 PRACTICES = [

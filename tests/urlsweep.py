@@ -16,6 +16,8 @@ from datetime import timedelta
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.training.sweep import FILLERS as _training_fillers
+
 
 def _member(practice):
     from practices.models import Membership
@@ -136,6 +138,7 @@ FILLERS: dict[str, Callable] = {
     "oversight_id": _oversight,
     "suggestion_id": _suggestion,
 }
+FILLERS.update(_training_fillers)  # attempt_id, position, certificate_id, attestation_id
 
 # Patterns that are not pages of Vigie's own (Django's admin has its own OTP gate, tested
 # separately), or that take a value no object backs. Keep this list short.

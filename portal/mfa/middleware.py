@@ -18,6 +18,7 @@ ALLOWED_PREFIXES = (
     "/accounts/inactive/",
     "/static/",
     "/i18n/",
+    "/verifier/",  # public check of a training certificate: validity only, no data
 )
 ALLOWED_EXACT = frozenset({"/healthz"})
 

@@ -1,0 +1,181 @@
+"""Load the shipped training modules (content/modules/*.yaml), idempotently.
+
+One file per module. Each module has a ``version`` "major.minor": any edit bumps the
+minor number; a new major number means the content changed enough that earlier passes
+require retraining (see ``training.validity``). Lessons, questions and choices are
+upserted by key; those no longer in the file are removed.
+
+Questions name the seed bullets they cover in a ``seed`` list, like the checklist items
+(ids in content/seed_bullets.yaml); ``manage.py seed_coverage`` reports the coverage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from training.models import Choice, Lesson, Module, Question
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+MODULES_DIR = CONTENT_DIR / "modules"
+BULLETS = CONTENT_DIR / "seed_bullets.yaml"
+LANGUAGES = ("fr", "en")
+
+
+class ContentError(ValueError):
+    """A content file breaks the rules below; the message names the file and the place."""
+
+
+def bullets(path: Path = BULLETS) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["bullets"]
+
+
+def modules_data(directory: Path = MODULES_DIR) -> list[dict]:
+    """Every module file, checked, in theme order."""
+    entries = []
+    for path in sorted(directory.glob("*.yaml")):
+        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        check_module(entry, path.name)
+        entries.append(entry)
+    themes = [e["theme"] for e in entries]
+    if len(set(themes)) != len(themes):
+        raise ContentError(f"{directory}: two modules share a theme number")
+    return sorted(entries, key=lambda e: e["theme"])
+
+
+def _texts(value, where: str) -> None:
+    if not isinstance(value, dict) or any(not str(value.get(k, "")).strip() for k in LANGUAGES):
+        raise ContentError(f"{where}: needs a non-empty text in each of {LANGUAGES}")
+
+
+def _keys(items: list[dict], where: str) -> None:
+    keys = [i["key"] for i in items]
+    if len(set(keys)) != len(keys):
+        raise ContentError(f"{where}: duplicate keys")
+
+
+def check_module(entry: dict, where: str) -> None:
+    """3 to 6 lessons, 6 questions or more, one right answer each, an explanation for all."""
+    if not 1 <= entry.get("theme", 0) <= 8:
+        raise ContentError(f"{where}: theme must be 1 to 8")
+    major, _dot, _minor = str(entry["version"]).partition(".")
+    if not major.isdigit():
+        raise ContentError(f"{where}: version must read 'major.minor'")
+    _texts(entry["title"], f"{where} title")
+    if not 3 <= len(entry["lessons"]) <= 6:
+        raise ContentError(f"{where}: 3 to 6 lessons")
+    if len(entry["questions"]) < 6:
+        raise ContentError(f"{where}: at least 6 questions")
+    _keys(entry["lessons"], f"{where} lessons")
+    _keys(entry["questions"], f"{where} questions")
+    for lesson in entry["lessons"]:
+        _texts(lesson["title"], f"{where} {lesson['key']} title")
+        _texts(lesson["body"], f"{where} {lesson['key']} body")
+    for question in entry["questions"]:
+        place = f"{where} {question['key']}"
+        _texts(question["text"], place)
+        _keys(question["choices"], place)
+        if sum(bool(c.get("correct")) for c in question["choices"]) != 1:
+            raise ContentError(f"{place}: exactly one right answer")
+        if len(question["choices"]) < 2:
+            raise ContentError(f"{place}: at least two answers")
+        for choice in question["choices"]:
+            _texts(choice["text"], f"{place} {choice['key']}")
+            _texts(choice["explanation"], f"{place} {choice['key']} explanation")
+
+
+def major_of(version: str) -> int:
+    return int(str(version).partition(".")[0])
+
+
+def _upsert(model, lookup: dict, fields: dict) -> tuple[object, bool]:
+    """(row, changed?): create it, or update the fields that differ."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **fields), True
+    changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+    if changed:
+        model.objects.filter(pk=row.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(row, name, value)
+    return row, bool(changed)
+
+
+def _prune(queryset, keys: list[str]) -> bool:
+    deleted, _detail = queryset.exclude(key__in=keys).delete()
+    return bool(deleted)
+
+
+def _load_module(entry: dict) -> tuple[bool, bool]:
+    module, created = Module.objects.get_or_create(
+        key=entry["key"],
+        defaults={
+            "theme": entry["theme"],
+            "title": entry["title"],
+            "version": str(entry["version"]),
+            "major_version": major_of(entry["version"]),
+        },
+    )
+    _row, changed = _upsert(
+        Module,
+        {"pk": module.pk},
+        {
+            "theme": entry["theme"],
+            "title": entry["title"],
+            "summary": entry.get("summary", {}),
+            "version": str(entry["version"]),
+            "major_version": major_of(entry["version"]),
+            "validity_months": entry.get("validity_months", 12),
+            "pass_mark": entry.get("pass_mark", 80),
+        },
+    )
+    for position, lesson in enumerate(entry["lessons"], start=1):
+        fields = {"position": position, "title": lesson["title"], "body": lesson["body"]}
+        changed |= _upsert(Lesson, {"module": module, "key": lesson["key"]}, fields)[1]
+    changed |= _prune(Lesson.objects.filter(module=module), [i["key"] for i in entry["lessons"]])
+    for position, item in enumerate(entry["questions"], start=1):
+        fields = {"position": position, "text": item["text"], "seed": item.get("seed", [])}
+        question, touched = _upsert(Question, {"module": module, "key": item["key"]}, fields)
+        changed |= touched
+        for rank, choice in enumerate(item["choices"], start=1):
+            fields = {
+                "position": rank,
+                "text": choice["text"],
+                "correct": bool(choice.get("correct")),
+                "explanation": choice["explanation"],
+            }
+            changed |= _upsert(Choice, {"question": question, "key": choice["key"]}, fields)[1]
+        changed |= _prune(question.choices.all(), [c["key"] for c in item["choices"]])
+    keys = [q["key"] for q in entry["questions"]]
+    changed |= _prune(Question.objects.filter(module=module), keys)
+    return created, changed and not created
+
+
+@transaction.atomic
+def load(directory: Path = MODULES_DIR) -> str:
+    """Upsert every module of ``directory``; returns "N created, M updated"."""
+    created = updated = 0
+    entries = modules_data(directory)
+    # A module key is forever (attempts point to it): a theme taken by another key is an error.
+    keys = [e["key"] for e in entries]
+    taken = Module.objects.exclude(key__in=keys).filter(theme__in=[e["theme"] for e in entries])
+    if taken.exists():
+        raise ContentError(f"themes already used by other module keys: {list(taken)}")
+    for entry in entries:
+        was_created, was_updated = _load_module(entry)
+        created += was_created
+        updated += was_updated
+    return f"{created} created, {updated} updated"
+
+
+def seed_coverage(directory: Path = MODULES_DIR) -> dict[str, list[str]]:
+    """Seed bullet id → "module title — question" (French) of the questions covering it."""
+    coverage: dict[str, list[str]] = {}
+    for entry in modules_data(directory):
+        for question in entry["questions"]:
+            for bullet in question.get("seed", []):
+                label = f"{entry['title']['fr']} — {question['text']['fr']}"
+                coverage.setdefault(bullet, []).append(label)
+    return coverage
