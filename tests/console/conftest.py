@@ -11,7 +11,8 @@ NOW is frozen. The overseen practice "Cabinet des Lilas" (cast.practice) gets:
   → 3 open, 2 late;
 * audit events: 3 in NOW's week, 1 five weeks earlier; the latest at NOW - 1 h;
 * registry (stand-in): completeness 0.5, 4 entries, 1 review overdue;
-* training (stand-in): coverage 0.8, 4 valid of 5.
+* training (stand-in): coverage 0.8, 4 valid of 5;
+* this week (stand-ins): 2 registry reviews, 3 trainings passed.
 """
 
 from datetime import datetime, timedelta
@@ -40,7 +41,7 @@ def frozen():
 @pytest.fixture
 def stand_in_spaces(monkeypatch):
     """Registry and training figures from tests/console/spaces.py (cleared each test)."""
-    for store in (spaces.REGISTRY, spaces.TRAINING):
+    for store in (spaces.REGISTRY, spaces.TRAINING, spaces.CHANGES):
         store.clear()
     spaces.CALLS.clear()
     monkeypatch.setitem(console.SPACE_FIGURES, "registry", "tests.console.spaces.registry_figures")
@@ -139,3 +140,4 @@ def build_known(practice, stand_in=None):
     if stand_in is not None:
         stand_in.REGISTRY[practice.pk] = {"completeness": 0.5, "entries": 4, "review_overdue": 1}
         stand_in.TRAINING[practice.pk] = {"coverage": 0.8, "staff": 5, "valid_staff": 4}
+        stand_in.CHANGES[practice.pk] = {"reviews": 2, "passed": 3}

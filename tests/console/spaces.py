@@ -5,6 +5,7 @@ the state of those spaces. They record the practice ids they were asked about.
 
 REGISTRY: dict[int, dict] = {}
 TRAINING: dict[int, dict] = {}
+CHANGES: dict[int, dict] = {}  # {practice_id: {"reviews": n, "passed": n}}
 CALLS: list[tuple[str, list[int]]] = []
 
 
@@ -20,9 +21,9 @@ def training_figures(practice_ids):
 
 def registry_changes(practice_ids, since):
     CALLS.append(("registry_changes", sorted(practice_ids)))
-    return {pid: {"reviews": 2} for pid in practice_ids if pid in REGISTRY}
+    return {pid: {"reviews": CHANGES[pid]["reviews"]} for pid in practice_ids if pid in CHANGES}
 
 
 def training_changes(practice_ids, since):
     CALLS.append(("training_changes", sorted(practice_ids)))
-    return {pid: {"passed": 3} for pid in practice_ids if pid in TRAINING}
+    return {pid: {"passed": CHANGES[pid]["passed"]} for pid in practice_ids if pid in CHANGES}
