@@ -59,7 +59,7 @@ beat: install
 	$(BIN)/celery -A portal beat --loglevel=INFO
 
 bench: install
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	VIGIE_ENV=development $(BIN)/python manage.py bench $(BENCH_ARGS)  # e.g. BENCH_ARGS="--scale small"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
