@@ -37,7 +37,11 @@ def _when(value, fmt="DATE_FORMAT") -> str:
 def _fallback(context: dict, label: str) -> str:
     title = context.get("title") or context.get("name")
     date = next(
-        (context[k] for k in ("due_at", "expires_at", "review_at", "deadline") if k in context),
+        (
+            context[k]
+            for k in ("due_at", "until", "expires_at", "review_at", "deadline")
+            if context.get(k)
+        ),
         None,
     )
     text = f"{label} : {title}" if title else str(label)

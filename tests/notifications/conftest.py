@@ -118,9 +118,9 @@ def smtp_mailer(smtp, settings):
 
 def reset_broker_pools():
     """Forget the pooled broker connections, so the next publish uses the current URL."""
-    with contextlib.suppress(Exception):
-        if app._pool is not None:
-            app._pool.force_close_all()
+    from kombu import pools
+
+    pools.reset()  # closes and forgets every pooled connection (kombu keys them by URL)
     app._pool = None
     with contextlib.suppress(AttributeError, KeyError):
         app.__dict__["amqp"]._producer_pool = None

@@ -260,3 +260,20 @@ def test_the_console_digest_shape_is_rendered():
          "attention": False},
     ]  # fmt: skip
     assert from_console(console, None) is None
+
+
+def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
+    from django.utils import translation
+
+    from portal.notifications.emails import headline
+    from portal.reminders import Kind
+
+    row = SentReminder(
+        kind="registry.review_due",
+        step="due",
+        context={"title": "T-01 — Dossier patient", "due_at": "2026-03-02T10:00:00+00:00"},
+    )
+    kinds = {"registry.review_due": Kind("registry.review_due", "Fiche du registre à relire")}
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        text = headline(row, kinds)
+    assert text == "Fiche du registre à relire : T-01 — Dossier patient — échéance le 2 mars 2026"
