@@ -29,7 +29,7 @@ NEVER_STARTED_AFTER = timedelta(days=14)
 
 
 def due(now):
-    """Six queries whatever the number of practices and people."""
+    """Seven queries whatever the number of practices and people."""
     memberships = list(Membership.objects.select_related("practice"))
     facts = Facts.read()
     started = set(Attempt.objects.values_list("practice_id", "user_id").distinct())

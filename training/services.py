@@ -133,7 +133,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, str], request=None) -
     attempt.passed = attempt.correct * 100 >= module.pass_mark * attempt.total
     attempt.finished_at = now
     if attempt.passed:
-        attempt.expires_at = now + relativedelta(months=module.validity_months)
+        # Wall-clock months in Paris: passed on 15 January at 10:00, valid until 15 January.
+        attempt.expires_at = timezone.localtime(now) + relativedelta(months=module.validity_months)
     attempt.save()
     if attempt.passed:
         _certificate_issue(attempt, now)
