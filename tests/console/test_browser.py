@@ -1,0 +1,61 @@
+"""The console in a real Chromium: a delegate signs in, reads the table, filters it,
+drills into a practice and suggests a checklist; the CSP reports no violation."""
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, enrol, log_in, page  # noqa: F401
+from tests.factories import PASSWORD, OversightFactory, PracticeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_delegate_reads_filters_and_suggests(page):  # noqa: F811
+    from practices.checklists import content
+
+    content.load()
+    lilas = PracticeFactory(name="Cabinet des Lilas", slug="lilas")
+    delegate = OversightFactory(practice=lilas).delegate
+    kine = PracticeFactory(name="Kiné du Port", slug="kine", professions=["kinesitherapeute"])
+    OversightFactory(practice=kine, delegate=delegate)
+    PracticeFactory(name="Cabinet Étranger", slug="etranger")
+    page.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.cspViolations.push(e.violatedDirective + ' ' + e.sourceFile));"
+    )
+
+    def violations():
+        """CSP violations of the page, but the shared htmx script's indicator style."""
+        found = page.evaluate("window.cspViolations")
+        return [v for v in found if "/vendor/htmx/" not in v]
+
+    log_in(page, delegate.email, PASSWORD)
+    enrol(page)
+    page.wait_for_url("**/delegue/")
+    table = page.locator("table.console-table")
+    assert table.locator("tbody tr").count() == 2
+    assert "Cabinet Étranger" not in page.content()
+    assert page.locator("table.console-table svg").count() >= 2
+    page.screenshot(path=SCREENSHOTS / "delegate-console.png", full_page=True)
+    assert violations() == []
+
+    page.select_option("#id_profession", "kinesitherapeute")
+    page.click("form.console-filters button[type=submit]")
+    page.wait_for_url("**/delegue/?*profession=kinesitherapeute*")
+    assert table.locator("tbody tr").count() == 1
+    assert "Kiné du Port" in table.inner_text()
+    assert violations() == []
+
+    page.click("text=Kiné du Port")
+    page.wait_for_url("**/p/kine/")
+    assert page.locator("main form[method=post]").count() == 0  # header forms only
+
+    page.goto("/delegue/suggestions/")
+    page.select_option("#id_item", "checklist:backups")
+    page.check("input[name=practices][value=lilas]")
+    page.check("input[name=practices][value=kine]")
+    page.fill("#id_note", "La règle 3-2-1, à vérifier ensemble.")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/delegue/suggestions/")
+    assert "Suggestion envoyée à 2 cabinets." in page.content()
+    assert violations() == []
