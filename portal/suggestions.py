@@ -137,7 +137,8 @@ def suggestion_send(*, delegate, practices, kind: str, key: str, note: str = "")
                     practice=practice, delegate=delegate, kind=kind, key=key, title=title, note=note
                 )
             )
-        Suggestion.objects.bulk_create(created)
+        # A concurrent identical send may win the "one pending" constraint: no error.
+        Suggestion.objects.bulk_create(created, ignore_conflicts=True)
     return {"created": created, "skipped": skipped}
 
 

@@ -14,7 +14,7 @@ from portal.cards import Card, Figure
 from portal.models import Suggestion
 from practices import invitations
 from practices.access import overseen_by, practice_view, practices_for
-from practices.roles import CAPABILITIES, READ_ONLY_CAPS, Cap
+from practices.roles import CAPABILITIES, READ_ONLY_CAPS, Cap, can
 
 
 class SuperuserOTPAdminSite(OTPAdminSite):
@@ -86,8 +86,10 @@ def practice_dashboard(request):
 
 
 def suggestions_card(practice, role) -> Card | None:
-    """Pending suggestions of the practice's delegates, for its members (none: no card)."""
-    if not _writes(role):
+    """Pending suggestions of the practice's delegates, for those who may decide them."""
+    from portal.suggestions import DECIDE_CAPABILITY
+
+    if not any(can(role, capability) for capability in DECIDE_CAPABILITY.values()):
         return None
     pending = Suggestion.objects.filter(practice=practice, status=Suggestion.Status.PENDING)
     count = pending.count()

@@ -134,6 +134,8 @@ def test_staff_and_delegates_cannot_decide(two_granted, who):
     page = client.get(reverse("suggestions", kwargs={"practice_slug": cast.practice.slug}))
     assert page.status_code == 200
     assert suggestion.title in page.content.decode()
+    dashboard = client.get(cast.practice.get_absolute_url()).content.decode()
+    assert "Suggestions du délégué" not in dashboard
     for name in ("suggestion_accept", "suggestion_decline"):
         kwargs = {"practice_slug": cast.practice.slug, "suggestion_id": suggestion.public_id}
         url = reverse(name, kwargs=kwargs)
