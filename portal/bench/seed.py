@@ -205,7 +205,8 @@ def _checklists(scale, practices, members, now, rng, seeded):
     from practices.checklists.schedule import PARIS, period_starts
 
     templates = list(Template.objects.all())
-    months = math.ceil(scale.answers / scale.practices / ANSWERS_PER_MONTH) + 1
+    # A few periods stay unfinished (and so unanswered): a margin, the budget stops the rest.
+    months = math.ceil(scale.answers / scale.practices / ANSWERS_PER_MONTH / 0.9) + 2
     starts_on = (now - timedelta(days=months * 30.44)).date().replace(day=1)
     seeded.counts["checklists"] = copy_rows(
         PracticeChecklist,
@@ -333,21 +334,62 @@ def _incidents(practices, members, now, rng, seeded):
 
 
 def _registry(practices, seeded):
+    """The presets adopted (by the service) in one practice per profession, then copied."""
     try:
         from registry import services
-        from registry.models import Preset
+        from registry.models import (
+            ActivityData,
+            Preset,
+            ProcessingActivity,
+            Recipient,
+            SecurityMeasure,
+            Subject,
+            Transfer,
+        )
     except ImportError as error:
         seeded.notes.append(f"registry not seeded: {error}")
         return
     from practices.models import Practice
 
-    created = 0
-    for practice in Practice.objects.filter(id__in=[p["id"] for p in practices]):
+    by_profile: dict[int, list[int]] = {}
+    for n, practice in enumerate(practices, start=1):
+        by_profile.setdefault(n % len(PROFESSIONS), []).append(practice["id"])
+    sources = {ids_[0]: ids_[1:] for ids_ in by_profile.values()}
+    for practice in Practice.objects.filter(id__in=list(sources)):
         for preset in Preset.objects.all():
             if preset.applies_to(practice.professions):
-                activity = services.adopt_preset(practice=practice, preset_key=preset.key)
-                created += activity is not None
-    seeded.counts["registry entries"] = created
+                services.adopt_preset(practice=practice, preset_key=preset.key)
+    skip = {"id", "public_id"}
+    activities = list(ProcessingActivity.objects.filter(practice_id__in=list(sources)).values())
+    seeded.counts["registry entries"] = len(activities) + copy_rows(
+        ProcessingActivity,
+        (
+            {**{k: v for k, v in a.items() if k not in skip}, "practice_id": target}
+            for a in activities
+            for target in sources[a["practice_id"]]
+        ),
+    )
+    new_ids = {
+        (practice_id, reference): pk
+        for practice_id, reference, pk in ProcessingActivity.objects.values_list(
+            "practice_id", "reference", "id"
+        )
+    }
+    reference_of = {a["id"]: a["reference"] for a in activities}
+    for model in (ActivityData, Subject, Recipient, SecurityMeasure, Transfer):
+        parts = list(model.objects.filter(practice_id__in=list(sources)).values())
+        copy_rows(
+            model,
+            (
+                {
+                    **{k: v for k, v in part.items() if k not in skip},
+                    "practice_id": target,
+                    "activity_id": new_ids[(target, reference_of[part["activity_id"]])],
+                }
+                for part in parts
+                for target in sources[part["practice_id"]]
+            ),
+        )
 
 
 def _training(practices, members, now, rng, seeded):

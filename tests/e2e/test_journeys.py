@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from practices.models import Membership, Practice
 from registry.incidents.models import Incident
+from registry.models import ProcessingActivity
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SCREENSHOTS, enrol, log_in
 from tests.factories import PASSWORD, MembershipFactory, OversightFactory, PracticeFactory
@@ -192,10 +193,12 @@ def qr_path(svg: str) -> str:
     return re.search(r'<path[^>]* d="([^"]+)"', svg).group(1)
 
 
-def test_new_admin_signs_up_enrols_from_the_qr_key_and_creates_the_practice(page):
+def test_new_admin_signs_up_enrols_creates_the_practice_and_starts_the_registry(page):
+    from portal.content import load_all
     from portal.mfa.views import _qr_svg
 
     check = checker("signup")
+    load_all()  # the registry presets (a browser test starts from an emptied database)
     PracticeFactory(name="Cabinet voisin", slug="cabinet-voisin")  # the regions exist
     email = "dr.martin@cabinet-glycines.fr"
 
@@ -246,4 +249,26 @@ def test_new_admin_signs_up_enrols_from_the_qr_key_and_creates_the_practice(page
     assert (admin.user.email, admin.role) == (email, "admin")
     assert sorted(practice.professions) == ["infirmier", "medecine_generale"]
     check(page, "new practice dashboard")
-    page.screenshot(path=SCREENSHOTS / "journey-admin-new-practice.png", full_page=True)
+
+    page.click(".space-nav >> text=Registre")
+    page.wait_for_url("**/registre/")
+    check(page, "empty registry")
+    page.click("main >> text=Démarrer mon registre")
+    page.wait_for_url("**/registre/demarrer/")
+    check(page, "registry presets")
+    offered = page.locator("input[name=preset]:checked").count()
+    assert offered > 0
+    page.click("text=Ajouter les traitements cochés en brouillon")
+    page.wait_for_selector(".messages")
+    assert ProcessingActivity.objects.filter(practice=practice).count() == offered
+    page.goto(f"/p/{practice.slug}/registre/")
+    check(page, "registry from presets")
+    # The link is an attachment: fetched with the page's session (a slow machine may take
+    # longer than a click waits to render a registry of many pages).
+    href = page.get_attribute("text=PDF du registre complet", "href")
+    response = page.request.get(href, timeout=180_000)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.body().startswith(b"%PDF")
+    page.screenshot(path=SCREENSHOTS / "journey-admin-new-practice-registry.png", full_page=True)
