@@ -286,8 +286,8 @@ def edit(request, activity_id):
     return _edit(request, owned(ProcessingActivity, request.practice, public_id=activity_id))
 
 
-@require_POST
 @practice_view(Cap.EDIT_REGISTRY)
+@require_POST
 def review(request, activity_id):
     activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
     services.mark_reviewed(activity=activity, request=request)
@@ -301,8 +301,8 @@ def review(request, activity_id):
     )
 
 
-@require_POST
 @practice_view(Cap.EDIT_REGISTRY)
+@require_POST
 def status(request, activity_id):
     activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
     action = request.POST.get("action")
