@@ -28,15 +28,23 @@ class ContentError(ValueError):
     """A content file breaks the rules below; the message names the file and the place."""
 
 
+# libyaml when present: the pure-Python loader takes most of a load's time.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - safe loader
+
+
 def bullets(path: Path = BULLETS) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["bullets"]
+    return _read(path)["bullets"]
 
 
 def modules_data(directory: Path = MODULES_DIR) -> list[dict]:
     """Every module file, checked, in theme order."""
     entries = []
     for path in sorted(directory.glob("*.yaml")):
-        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entry = _read(path)
         check_module(entry, path.name)
         entries.append(entry)
     themes = [e["theme"] for e in entries]
@@ -90,66 +98,75 @@ def major_of(version: str) -> int:
     return int(str(version).partition(".")[0])
 
 
-def _upsert(model, lookup: dict, fields: dict) -> tuple[object, bool]:
-    """(row, changed?): create it, or update the fields that differ."""
-    row = model.objects.filter(**lookup).first()
-    if row is None:
-        return model.objects.create(**lookup, **fields), True
-    changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
-    if changed:
-        model.objects.filter(pk=row.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(row, name, value)
-    return row, bool(changed)
+def _sync(model, parent: dict, wanted: list[tuple[str, dict]]) -> tuple[dict, bool]:
+    """Make ``model`` rows under ``parent`` match ``wanted`` ``[(key, fields)]``.
 
-
-def _prune(queryset, keys: list[str]) -> bool:
-    deleted, _detail = queryset.exclude(key__in=keys).delete()
-    return bool(deleted)
+    Missing rows are created in one query, changed ones updated, absent ones deleted.
+    Returns ({key: row}, changed?).
+    """
+    rows = {row.key: row for row in model.objects.filter(**parent)}
+    changed = False
+    new = []
+    for key, fields in wanted:
+        row = rows.get(key)
+        if row is None:
+            new.append(model(key=key, **parent, **fields))
+            continue
+        differs = {k: v for k, v in fields.items() if getattr(row, k) != v}
+        if differs:
+            model.objects.filter(pk=row.pk).update(**differs)
+            changed = True
+    if new:
+        for row in model.objects.bulk_create(new):
+            rows[row.key] = row
+        changed = True
+    gone = set(rows) - {key for key, _fields in wanted}
+    if gone:
+        model.objects.filter(**parent, key__in=gone).delete()
+        changed = True
+    return {key: rows[key] for key, _fields in wanted}, changed
 
 
 def _load_module(entry: dict) -> tuple[bool, bool]:
-    module, created = Module.objects.get_or_create(
-        key=entry["key"],
-        defaults={
-            "theme": entry["theme"],
-            "title": entry["title"],
-            "version": str(entry["version"]),
-            "major_version": major_of(entry["version"]),
-        },
-    )
-    _row, changed = _upsert(
-        Module,
-        {"pk": module.pk},
-        {
-            "theme": entry["theme"],
-            "title": entry["title"],
-            "summary": entry.get("summary", {}),
-            "version": str(entry["version"]),
-            "major_version": major_of(entry["version"]),
-            "validity_months": entry.get("validity_months", 12),
-            "pass_mark": entry.get("pass_mark", 80),
-        },
-    )
-    for position, lesson in enumerate(entry["lessons"], start=1):
-        fields = {"position": position, "title": lesson["title"], "body": lesson["body"]}
-        changed |= _upsert(Lesson, {"module": module, "key": lesson["key"]}, fields)[1]
-    changed |= _prune(Lesson.objects.filter(module=module), [i["key"] for i in entry["lessons"]])
-    for position, item in enumerate(entry["questions"], start=1):
-        fields = {"position": position, "text": item["text"], "seed": item.get("seed", [])}
-        question, touched = _upsert(Question, {"module": module, "key": item["key"]}, fields)
-        changed |= touched
-        for rank, choice in enumerate(item["choices"], start=1):
-            fields = {
-                "position": rank,
-                "text": choice["text"],
-                "correct": bool(choice.get("correct")),
-                "explanation": choice["explanation"],
-            }
-            changed |= _upsert(Choice, {"question": question, "key": choice["key"]}, fields)[1]
-        changed |= _prune(question.choices.all(), [c["key"] for c in item["choices"]])
-    keys = [q["key"] for q in entry["questions"]]
-    changed |= _prune(Question.objects.filter(module=module), keys)
+    fields = {
+        "theme": entry["theme"],
+        "title": entry["title"],
+        "summary": entry.get("summary", {}),
+        "version": str(entry["version"]),
+        "major_version": major_of(entry["version"]),
+        "validity_months": entry.get("validity_months", 12),
+        "pass_mark": entry.get("pass_mark", 80),
+    }
+    module, created = Module.objects.get_or_create(key=entry["key"], defaults=fields)
+    differs = {k: v for k, v in fields.items() if getattr(module, k) != v}
+    if differs:
+        Module.objects.filter(pk=module.pk).update(**differs)
+    lessons = [
+        (item["key"], {"position": n, "title": item["title"], "body": item["body"]})
+        for n, item in enumerate(entry["lessons"], start=1)
+    ]
+    _rows, lessons_changed = _sync(Lesson, {"module": module}, lessons)
+    questions = [
+        (item["key"], {"position": n, "text": item["text"], "seed": item.get("seed", [])})
+        for n, item in enumerate(entry["questions"], start=1)
+    ]
+    rows, questions_changed = _sync(Question, {"module": module}, questions)
+    choices_changed = False
+    for item in entry["questions"]:
+        choices = [
+            (
+                choice["key"],
+                {
+                    "position": rank,
+                    "text": choice["text"],
+                    "correct": bool(choice.get("correct")),
+                    "explanation": choice["explanation"],
+                },
+            )
+            for rank, choice in enumerate(item["choices"], start=1)
+        ]
+        choices_changed |= _sync(Choice, {"question": rows[item["key"]]}, choices)[1]
+    changed = bool(differs) or lessons_changed or questions_changed or choices_changed
     return created, changed and not created
 
 
