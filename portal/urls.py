@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("portal.mfa.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("verifier/", include("training.verify_urls")),
     path("p/<slug:practice_slug>/", include(practice_urls)),
     path("", include(practice_account_urls)),
     path("delegue/", console_views.console_page, name="delegate_console"),
