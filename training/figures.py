@@ -1,5 +1,6 @@
 """Training figures for the practice dashboard and the delegate console."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from portal.cards import Card, Figure
 from practices.roles import Cap, can
 from training import validity
+from training.models import Attempt
 
 
 def _percent(share: float | None) -> str:
@@ -46,3 +48,19 @@ def console_figures(practice_ids) -> dict[int, dict]:
     of practices.
     """
     return validity.console_figures(practice_ids, timezone.now())
+
+
+def console_changes(practice_ids, since) -> dict[int, dict]:
+    """Per practice id: ``{"passed": modules passed since ``since``}`` (one query).
+
+    Used by the delegate's weekly digest; practices with nothing new are absent.
+    """
+    rows = (
+        Attempt.objects.filter(
+            practice_id__in=list(practice_ids), passed=True, finished_at__gte=since
+        )
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["practice_id"]: {"passed": row["n"]} for row in rows}

@@ -171,3 +171,14 @@ def test_the_dashboard_card(cast, team):
 def test_the_dashboard_shows_the_training_card(cast, modules):
     html = cast.client("staff").get(f"/p/{cast.practice.slug}/").content.decode()
     assert "Équipe à jour" in html and "0 / 2" in html
+
+
+def test_console_changes_count_the_passes_since_a_date(cast, modules):
+    take(cast.practice, cast.staff, modules[1], at=NOW - timedelta(days=10))
+    take(cast.practice, cast.staff, modules[2], at=NOW - timedelta(days=3))
+    take(cast.practice, cast.admin, modules[2], at=NOW - timedelta(days=2), wrong=5)  # failed
+    take(cast.other_practice, cast.other_admin, modules[3], at=NOW - timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        changes = figures.console_changes([cast.practice.pk], NOW - timedelta(days=7))
+    assert changes == {cast.practice.pk: {"passed": 1}}
+    assert len(queries.captured_queries) == 1
