@@ -10,7 +10,7 @@ import warnings
 from portal.settings import *  # noqa: F403
 
 # The benchmark serves no static file: WhiteNoise need not warn about a missing STATIC_ROOT.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at")
 
 ROOT_URLCONF = "portal.bench.urls"
 MIDDLEWARE = ["portal.bench.middleware.count_queries", *MIDDLEWARE]  # noqa: F405
