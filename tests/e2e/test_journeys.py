@@ -80,14 +80,15 @@ def test_the_accessibility_check_catches_a_violation(page):
     assert "image-alt" in str(failure.value) and "label" in str(failure.value)
 
 
-def test_secretary_accepts_her_invitation_enrols_and_completes_a_checklist(page):
+def test_secretary_joins_by_invitation_completes_a_checklist_and_a_training_module(page):
+    from portal.content import load_all
     from practices import invitations
-    from practices.checklists.content import load
     from practices.checklists.models import Run, Template
     from practices.checklists.services import checklist_activate
+    from training.models import Attempt, Choice
 
     check = checker("invitation")
-    load()
+    load_all()
     practice = PracticeFactory(name="Cabinet des Tilleuls", slug="cabinet-des-tilleuls")
     admin = MembershipFactory(practice=practice, role="admin", job="medecin").user
     template = Template.objects.order_by("code").first()
@@ -141,7 +142,34 @@ def test_secretary_accepts_her_invitation_enrols_and_completes_a_checklist(page)
     joined = Membership.objects.get(practice=practice, user__email="lea.roy@tilleuls.fr")
     assert (joined.role, joined.job) == ("staff", "secretaire")
     check(page, "checklist done")
-    page.screenshot(path=SCREENSHOTS / "journey-secretary-checklist.png", full_page=True)
+
+    page.click(".space-nav >> text=Formation")
+    page.wait_for_url("**/formation/")
+    check(page, "training")
+    page.locator("main form[action$='/formation/commencer/'] button").first.click()
+    page.wait_for_url(re.compile(r".*/lecons/1/$"))
+    check(page, "lesson")
+    while page.locator("text=Écran suivant").count():
+        page.click("text=Écran suivant")
+        page.wait_for_load_state()
+    page.click("text=Passer au quiz")
+    page.wait_for_url("**/quiz/")
+    check(page, "quiz")
+    attempt = Attempt.objects.get(user__email="lea.roy@tilleuls.fr")
+    for name in page.locator("main form input[type=radio]").evaluate_all(
+        "radios => [...new Set(radios.map(r => r.name))]"
+    ):
+        right = Choice.objects.get(
+            question__module=attempt.module, question__key=name.removeprefix("q-"), correct=True
+        )
+        page.check(f"input[name='{name}'][value='{right.key}']")
+    page.click("text=Envoyer mes réponses")
+    page.wait_for_url(re.compile(r".*/sessions/[0-9a-f-]{36}/$"))
+    assert page.locator(".badge", has_text="Réussi").is_visible()
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.score == 100
+    check(page, "training result")
+    page.screenshot(path=SCREENSHOTS / "journey-secretary-checklist-training.png", full_page=True)
 
 
 def test_delegate_opens_the_console_and_drills_into_a_practice(page):
