@@ -140,6 +140,18 @@ def broker(url: str):
         reset_broker_pools()
 
 
+@pytest.fixture(autouse=True)
+def embedded_celery():
+    """Tasks run in-process unless a test names a broker (``broker()``), whatever REDIS_URL
+    says: no test of this folder publishes to another suite's Redis database."""
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def redis7():
     """Redis db 7 (this suite's own), emptied: REDIS_URL's host, or 127.0.0.1:6379."""

@@ -235,3 +235,30 @@ def test_beat_and_worker_send_due_reminders_once_over_many_sweeps(celery_process
     )
     time.sleep(3)  # a few more sweeps: nothing more
     assert_exactly_once(smtp)
+
+
+def test_daily_digests_queued_twice_at_once_go_out_once_per_person(celery_processes, smtp):
+    from portal.notifications.models import Mode, NotificationPreference
+    from portal.notifications.tasks import send_digests
+    from practices.models import Membership
+
+    practices_with_due_reminders(4)
+    for membership in Membership.objects.all():
+        NotificationPreference.objects.create(user=membership.user, kind="", mode=Mode.DAILY)
+    celery_processes.worker("a")
+    celery_processes.worker("b")
+    sweep.run_sweep(timezone.now())
+    wait_for(
+        lambda: SentReminder.objects.filter(delivery=Mode.IMMEDIATE, sent_at=None).count() == 0,
+        message="the urgent alerts: " + celery_processes.logs_text(),
+    )
+    alerts = len(smtp.messages)
+    assert alerts == 4  # the 72-hour alerts are never digested
+    send_digests.delay("daily")
+    send_digests.delay("daily")
+    wait_for(all_sent, message="the digests: " + celery_processes.logs_text())
+    time.sleep(2)
+    digests = smtp.messages[alerts:]
+    assert len(digests) == 4  # one per admin, though queued twice
+    assert all("résumé du jour" in str(m["Subject"]) for m in digests)
+    assert_exactly_once(smtp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -80,7 +81,7 @@ def test_mark_all_read_is_a_post_and_only_mine(cast, swept):
 def test_list_queries_do_not_grow_with_notifications(cast, swept):
     client = cast.client("admin")
     client.get(INBOX)
-    with CaptureQueriesContext(__import__("django.db").db.connection) as few:
+    with CaptureQueriesContext(connection) as few:
         client.get(INBOX)
     for n in range(60):
         SentReminder.objects.create(
@@ -92,7 +93,7 @@ def test_list_queries_do_not_grow_with_notifications(cast, swept):
             url="/",
             context={"title": "Sauvegardes", "due_at": timezone.now().isoformat()},
         )
-    with CaptureQueriesContext(__import__("django.db").db.connection) as many:
+    with CaptureQueriesContext(connection) as many:
         response = client.get(INBOX)
     assert response.status_code == 200 and "Page 1 sur 2" in response.content.decode()
     # session, user, device, the practice switcher; page count, unread count, the page rows
@@ -214,3 +215,16 @@ def test_unsubscribe_link_asks_for_login_first(cast):
     assert response["Location"].startswith("/accounts/login/") and "desabonnement" in response[
         "Location"
     ].replace("%2F", "/")
+
+
+def test_the_header_link_is_only_for_sessions_with_a_verified_second_factor(cast, rf):
+    """Pages an unverified session may see (TOTP enrolment) must not fetch the count: the
+    second-factor middleware would log that session out."""
+    from django.template.loader import render_to_string
+
+    request = rf.get("/accounts/2fa/enrolement/")
+    request.user = cast.admin
+    cast.admin.is_verified = lambda: False
+    assert "/notifications/non-lues/" not in render_to_string("base.html", request=request)
+    cast.admin.is_verified = lambda: True
+    assert "/notifications/non-lues/" in render_to_string("base.html", request=request)
