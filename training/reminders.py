@@ -70,8 +70,10 @@ def _validity(facts, membership, required, url, now):
             object_key=f"training.module:{membership.public_id}:{module.key}",
             step=step,
             url=url,
+            # Plain text for the e-mail (French, the source language; English alongside).
             context={
-                "title": module.title,
+                "title": module.title["fr"],
+                "title_en": module.title["en"],
                 "until": standing.until.isoformat() if standing.until else None,
             },
             user_ids=(membership.user_id,),

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from practices.access import owned, practice_view
@@ -317,6 +318,7 @@ def verify_form(request):
     return render(request, "training/verify_form.html")
 
 
+@never_cache
 @require_GET
 def verify(request, code):
     """Valid or not, the module, until when, the holder's first name and initial.

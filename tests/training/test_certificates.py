@@ -91,6 +91,7 @@ class TestPublicCheck:
         for secret in ("Bernard", cast.staff.email, "Cabinet des Lilas", "87", "03/02/2026"):
             assert secret not in html, secret
         assert response["X-Robots-Tag"] == "noindex"
+        assert "no-store" in response["Cache-Control"]  # validity changes with time
 
     def test_unknown_malformed_expired_and_revised_codes_get_the_same_neutral_page(
         self, cast, certificate, modules, tmp_path

@@ -49,7 +49,8 @@ def test_expiring_30_days_before_then_expired(cast, modules):
     assert soon.object_key == f"training.module:{membership.public_id}:poste-de-travail"
     assert (soon.step, soon.practice_id) == ("d-30:2027-01-15", cast.practice.pk)
     assert soon.url == "/p/cabinet-des-lilas/formation/"
-    assert soon.context["title"]["fr"] == "Poste de travail, USB et attaques locales"
+    assert soon.context["title"] == "Poste de travail, USB et attaques locales"
+    assert soon.context["title_en"] == "Workstations, USB and local attacks"
     [over] = mine(
         reminders.due(datetime(2027, 1, 16, tzinfo=PARIS)), cast.staff, "training.expired"
     )
