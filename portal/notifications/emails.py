@@ -72,8 +72,11 @@ def headline(row, kinds=None) -> str:
     if row.kind == "attestation.due":
         return gettext("Vos engagements personnels de sécurité sont à confirmer de nouveau.")
     if row.kind == "incident.deadline":
+        from registry.incidents.models import Kind as IncidentKind
+
+        code = context.get("kind", "")
         values = {
-            "kind": context.get("kind", ""),
+            "kind": str(dict(IncidentKind.choices).get(code, code)),
             "date": _when(context.get("deadline"), "DATETIME_FORMAT"),
         }
         if step == "72h":

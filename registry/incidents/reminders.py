@@ -48,7 +48,8 @@ def due(now):
                 kwargs={"practice_slug": incident.practice.slug, "incident_id": incident.public_id},
             ),
             context={
-                "kind": incident.get_kind_display(),
+                # The code: the mail names the kind in the recipient's language.
+                "kind": incident.kind,
                 "deadline": (incident.aware_at + DEADLINE).isoformat(),
             },
             roles=("admin",),

@@ -121,6 +121,9 @@ def test_french_by_default_english_for_who_chose_it(rows, cast):
     assert f"{ENGLISH_MONTHS[deadline.month - 1][:3]}" in english.body
     assert f"{deadline.day}, {deadline.year}" in english.body
     assert '<html lang="en">' in body(english) and '<html lang="fr">' in body(french)
+    # The incident's kind is named in the reader's language, not the language of the sweep.
+    assert "Incident (Hameçonnage)" in french.body
+    assert "(Phishing)" in english.body and "Hameçonnage" not in english.body
 
 
 def test_daily_digest_groups_waiting_rows_per_person_and_practice(cast):
