@@ -95,6 +95,28 @@ def headline(row, kinds=None) -> str:
         )
     if row.kind == "delegate.weekly":
         return gettext("Le résumé de la semaine des cabinets que vous suivez.")
+    if row.kind == "registry.review_due":
+        return gettext(
+            "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "
+            "qu'elle décrit toujours ce que fait le cabinet, puis marquez-la comme relue."
+        ) % {"title": context.get("title", "")}
+    if row.kind.startswith("training."):
+        english = translation.get_language().startswith("en")
+        title = (english and context.get("title_en")) or context.get("title", "")
+        if row.kind == "training.expiring":
+            return gettext(
+                "Votre formation « %(title)s » expire le %(date)s : refaites le module pour "
+                "rester à jour."
+            ) % {"title": title, "date": _when(context.get("until"))}
+        if row.kind == "training.expired":
+            return gettext(
+                "Votre formation « %(title)s » n'est plus valide : refaites le module."
+            ) % {"title": title}
+        if row.kind == "training.never_started":
+            return gettext(
+                "Vous n'avez pas encore commencé la formation à la sécurité du cabinet : "
+                "quelques minutes par module suffisent."
+            )
     return _fallback(context, kind.label)
 
 

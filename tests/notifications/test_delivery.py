@@ -272,11 +272,40 @@ def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
     from portal.reminders import Kind
 
     row = SentReminder(
-        kind="registry.review_due",
+        kind="space.other",
         step="due",
         context={"title": "T-01 — Dossier patient", "due_at": "2026-03-02T10:00:00+00:00"},
     )
-    kinds = {"registry.review_due": Kind("registry.review_due", "Fiche du registre à relire")}
+    kinds = {"space.other": Kind("space.other", "Chose à faire")}
     with translation.override("fr"), timezone.override("Europe/Paris"):
         text = headline(row, kinds)
-    assert text == "Fiche du registre à relire : T-01 — Dossier patient — échéance le 2 mars 2026"
+    assert text == "Chose à faire : T-01 — Dossier patient — échéance le 2 mars 2026"
+
+
+def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language():
+    from django.utils import translation
+
+    from portal.notifications.emails import headline
+
+    review = SentReminder(
+        kind="registry.review_due",
+        step="2026-03-02",
+        context={"title": "ref-001 — Dossier patient"},
+    )
+    expiring = SentReminder(
+        kind="training.expiring",
+        step="d-30",
+        context={
+            "title": "Sauvegardes",
+            "title_en": "Backups",
+            "until": "2026-03-02T10:00:00+00:00",
+        },
+    )
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        assert "« ref-001 — Dossier patient » du registre" in headline(review)
+        assert headline(expiring) == (
+            "Votre formation « Sauvegardes » expire le 2 mars 2026 : refaites le module "
+            "pour rester à jour."
+        )
+    with translation.override("en"), timezone.override("Europe/Paris"):
+        assert "Backups" in headline(expiring) and "Sauvegardes" not in headline(expiring)
