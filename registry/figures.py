@@ -73,3 +73,19 @@ def console_figures(practice_ids) -> dict[int, dict]:
     for practice_id in practice_ids:
         figures.setdefault(practice_id, {"completeness": None, "entries": 0, "review_overdue": 0})
     return figures
+
+
+def console_changes(practice_ids, since) -> dict[int, dict]:
+    """Per practice id: ``{"reviews": fiches reviewed since ``since``}`` (one query).
+
+    Used by the delegate's weekly digest; practices with nothing new are absent.
+    """
+    rows = (
+        ProcessingActivity.objects.filter(
+            practice_id__in=list(practice_ids), last_reviewed_at__gte=since
+        )
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["practice_id"]: {"reviews": row["n"]} for row in rows}

@@ -528,3 +528,22 @@ class TestHeader:
         html = response.content.decode()
         assert message in html and "Martin" in html
         assert services.header_for(cast.practice).controller_last_name == ""
+
+
+def test_console_changes_count_reviews_since_a_date(cast):
+    from registry.figures import console_changes
+
+    now = timezone.now()
+    for i, (practice, reviewed) in enumerate(
+        [
+            (cast.practice, now - timedelta(days=2)),
+            (cast.practice, now - timedelta(days=20)),
+            (cast.other_practice, now - timedelta(days=1)),
+        ]
+    ):
+        ProcessingActivity.objects.create(
+            practice=practice, name=f"T{i}", reference=f"r{i}", last_reviewed_at=reviewed
+        )
+    with CaptureQueriesContext(connection) as queries:
+        changes = console_changes([cast.practice.pk], now - timedelta(days=7))
+    assert changes == {cast.practice.pk: {"reviews": 1}} and len(queries) == 1
