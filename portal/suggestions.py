@@ -1,20 +1,13 @@
 """Suggestions: a delegate proposes a checklist template or a registry preset to several of
 the practices they oversee; each practice admin accepts (the checklist is activated, the
-preset adopted) or declines.
-
-A kind is offered only when its space provides the service that carries out the
-acceptance: checklists always (``practices.checklists``), registry presets when
-``registry.presets.PRESETS`` and ``registry.services.adopt_preset`` exist.
+preset adopted as a draft fiche) or declines.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from portal import audit
 from portal.models import Suggestion
@@ -22,6 +15,8 @@ from practices.access import overseen_by
 from practices.checklists.models import Template
 from practices.checklists.services import checklist_activate
 from practices.roles import Cap
+from registry.models import Preset
+from registry.services import adopt_preset
 
 # The capability a member needs to decide a suggestion of each kind.
 DECIDE_CAPABILITY = {
@@ -34,65 +29,9 @@ class SuggestionError(Exception):
     """The suggestion cannot be sent or carried out (unknown item, already decided)."""
 
 
-def _optional(module_name: str, attribute: str):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name or module_name.startswith(f"{error.name}."):
-            return None
-        raise
-    return getattr(module, attribute, None)
-
-
-def _presets():
-    """The registry presets: ``registry.presets.PRESETS`` (a dict or a list), else the rows
-    of ``registry.models.Preset``; None when the registry offers none."""
-    presets = _optional("registry.presets", "PRESETS")
-    if presets is not None:
-        return presets
-    model = _optional("registry.models", "Preset")
-    return None if model is None else list(model.objects.all())
-
-
-def _adopt_preset():
-    return _optional("registry.services", "adopt_preset")
-
-
-def _preset_key(preset) -> str:
-    return str(preset.get("key") if isinstance(preset, dict) else getattr(preset, "key", ""))
-
-
-def _preset_title(key, preset) -> str:
-    if isinstance(preset, dict):
-        for name in ("title", "label", "name"):
-            if preset.get(name):
-                return _local(preset[name])
-        return str(key)
-    if callable(getattr(preset, "text", None)) and preset.text("name"):
-        return str(preset.text("name"))
-    for name in ("title", "label", "name", "local_title"):
-        if getattr(preset, name, None):
-            return _local(getattr(preset, name))
-    return str(key)
-
-
-def _local(value) -> str:
-    """A plain or per-language ({"fr": …, "en": …}) title in the active language."""
-    if isinstance(value, dict):
-        language = "en" if (get_language() or "fr").startswith("en") else "fr"
-        return str(value.get(language) or value.get("fr") or next(iter(value.values()), ""))
-    return str(value)
-
-
-def preset_choices() -> list[tuple[str, str]] | None:
-    """``[(key, title)]`` of the registry presets, or None when presets cannot be adopted."""
-    if _adopt_preset() is None:
-        return None
-    presets = _presets()
-    if presets is None:
-        return None
-    items = presets.items() if isinstance(presets, dict) else ((_preset_key(p), p) for p in presets)
-    return sorted(((str(k), _preset_title(k, p)) for k, p in items if k), key=lambda c: c[1])
+def preset_choices() -> list[tuple[str, str]]:
+    """``[(key, title)]`` of the registry presets, titles in the active language."""
+    return sorted(((p.key, p.name) for p in Preset.objects.all()), key=lambda c: c[1])
 
 
 def checklist_choices() -> list[tuple[str, str]]:
@@ -101,11 +40,10 @@ def checklist_choices() -> list[tuple[str, str]]:
 
 def choices() -> dict[str, list[tuple[str, str]]]:
     """``{kind: [(key, title)]}`` for every kind that can be carried out today."""
-    offered = {Suggestion.Kind.CHECKLIST: checklist_choices()}
-    presets = preset_choices()
-    if presets is not None:
-        offered[Suggestion.Kind.PRESET] = presets
-    return offered
+    return {
+        Suggestion.Kind.CHECKLIST: checklist_choices(),
+        Suggestion.Kind.PRESET: preset_choices(),
+    }
 
 
 def suggestion_send(*, delegate, practices, kind: str, key: str, note: str = "") -> dict:
@@ -149,10 +87,11 @@ def _carry_out(suggestion: Suggestion, user, request) -> None:
             raise SuggestionError(suggestion.key)
         checklist_activate(practice=suggestion.practice, template=template, request=request)
         return
-    adopt = _adopt_preset()
-    if adopt is None or suggestion.key not in dict(preset_choices() or []):
+    if not Preset.objects.filter(key=suggestion.key).exists():
         raise SuggestionError(suggestion.key)
-    adopt(practice=suggestion.practice, preset_key=suggestion.key, user=user)
+    adopt_preset(
+        practice=suggestion.practice, preset_key=suggestion.key, user=user, request=request
+    )
 
 
 def _decide(*, suggestion: Suggestion, user, status: str, request) -> Suggestion:

@@ -167,44 +167,24 @@ def test_a_revoked_delegate_no_longer_sees_the_practice_in_the_suggestion_form(t
     assert cast.practice.slug in html
 
 
-def test_presets_are_offered_only_when_the_registry_can_adopt_them(monkeypatch, db):
-    monkeypatch.setattr(suggestions, "_adopt_preset", lambda: None)
-    assert "preset" not in suggestions.choices()
-    monkeypatch.setattr(suggestions, "_adopt_preset", lambda: lambda **kw: None)
-    monkeypatch.setattr(
-        suggestions, "_presets", lambda: {"dossier-patient": {"title": {"fr": "Dossier patient"}}}
-    )
-    assert suggestions.choices()["preset"] == [("dossier-patient", "Dossier patient")]
-
-
-def test_accepting_a_preset_calls_the_registry_service(two_granted, monkeypatch):
-    cast, _second = two_granted
-    adopted = []
-    monkeypatch.setattr(
-        suggestions, "_adopt_preset", lambda: lambda **kwargs: adopted.append(kwargs)
-    )
-    monkeypatch.setattr(suggestions, "_presets", lambda: [{"key": "agenda", "name": "Agenda"}])
-    suggestions.suggestion_send(
-        delegate=cast.delegate, practices=[cast.practice], kind="preset", key="agenda"
-    )
-    suggestion = Suggestion.objects.get(kind="preset")
-    assert suggestion.title == "Agenda"
-    suggestions.suggestion_accept(suggestion=suggestion, user=cast.admin)
-    assert adopted == [{"practice": cast.practice, "preset_key": "agenda", "user": cast.admin}]
-
-
-def test_the_real_registry_preset_service_when_present(two_granted):
-    """With the registry's presets loaded, accepting one creates the draft entry."""
-    registry_content = pytest.importorskip("registry.content")
-    if suggestions._adopt_preset() is None:
-        pytest.skip("registry.services.adopt_preset is not there yet")
-    registry_content.load()
-    cast, _second = two_granted
-    key, _title = suggestions.preset_choices()[0]
-    suggestions.suggestion_send(
-        delegate=cast.delegate, practices=[cast.practice], kind="preset", key=key
-    )
-    suggestions.suggestion_accept(suggestion=Suggestion.objects.get(), user=cast.admin)
+def test_accepting_a_preset_adopts_it_as_a_draft_fiche(two_granted):
+    from registry import content as registry_content
     from registry.models import ProcessingActivity
 
-    assert ProcessingActivity.objects.filter(practice=cast.practice, preset_key=key).exists()
+    registry_content.load()
+    cast, _second = two_granted
+    assert ("site-web", "Site web du cabinet et formulaire de contact") in (
+        suggestions.choices()["preset"]
+    )
+    suggestions.suggestion_send(
+        delegate=cast.delegate, practices=[cast.practice], kind="preset", key="site-web"
+    )
+    suggestion = Suggestion.objects.get(kind="preset")
+    assert suggestion.title == "Site web du cabinet et formulaire de contact"
+    suggestions.suggestion_accept(suggestion=suggestion, user=cast.admin)
+    fiche = ProcessingActivity.objects.get(practice=cast.practice, preset_key="site-web")
+    assert fiche.status == "draft"
+    with pytest.raises(suggestions.SuggestionError):
+        suggestions.suggestion_send(
+            delegate=cast.delegate, practices=[cast.practice], kind="preset", key="nope"
+        )
