@@ -28,12 +28,32 @@ class Target:
     valid: Callable
     prefix: str = ""
     fixed: Callable = field(default=lambda cast: {})
+    # Checked after every accepted submission: what must hold whatever was posted.
+    invariant: Callable = field(default=lambda cast: None)
 
 
 def _incident_path(cast, suffix=""):
     from tests.urlsweep import FILLERS
 
     return f"/p/{cast.practice.slug}/incidents/{FILLERS['incident_id'](cast.practice)}/{suffix}"
+
+
+def _activities(cast):
+    """A registry entry in each practice: the form must only ever link its own."""
+    from registry.models import ProcessingActivity
+
+    for practice in (cast.practice, cast.other_practice):
+        ProcessingActivity.objects.get_or_create(
+            practice=practice, reference="T-1", defaults={"name": "Dossiers patients"}
+        )
+    return _incident_path(cast, "evaluation/")
+
+
+def _links_own_activities_only(cast):
+    from registry.incidents.models import Incident
+
+    for incident in Incident.objects.filter(practice=cast.practice):
+        assert {a.practice_id for a in incident.activities.all()} <= {cast.practice.pk}
 
 
 def _run(cast):
@@ -70,8 +90,9 @@ TARGETS = [
     Target(
         name="incident assessment",
         role="admin",
-        path=lambda cast: _incident_path(cast, "evaluation/"),
+        path=_activities,
         form=_forms("registry.incidents.forms", "AssessmentForm"),
+        invariant=_links_own_activities_only,
         valid=lambda cast: {
             "aware_at": _local(20),
             "personal_data": "true",

@@ -2,9 +2,11 @@
 
 Every target of ``fuzz_targets.TARGETS`` gets two tests:
 
-* random input (hypothesis), either built from the form's fields or a valid submission
-  with one field replaced or dropped: never a 5xx, and when the form is refused (no
-  redirect) not one row of Vigie's tables changed;
+* random input (hypothesis), either built from the form's fields, or a valid submission
+  with one field replaced or dropped, or a valid submission whose model choices take the
+  keys of any rows (another practice's included): never a 5xx; when the form is refused
+  (no redirect) not one row of Vigie's tables changed; when it is accepted, the target's
+  invariant holds (for instance: an incident links only its own practice's entries);
 * a valid submission whose n-th database write fails, for every n: the error reaches the
   caller and none of the earlier writes is kept (the request is one transaction).
 """
@@ -41,13 +43,20 @@ def snapshot() -> dict[str, list]:
 
 
 def _choices(form_field) -> list[str]:
+    """The offered values; for a model choice, every row's key, other practices' included."""
+    if isinstance(form_field, forms.ModelChoiceField):  # ModelMultipleChoiceField too
+        key = form_field.to_field_name or "pk"
+        rows = form_field.queryset.model._base_manager.values_list(key, flat=True)
+        return [str(value) for value in rows[:50]]
     return [str(value) for value, _label in form_field.choices if str(value) != ""]
 
 
 def field_strategy(form_field) -> st.SearchStrategy:
     """Plausible and implausible values for one field, as a browser would post them."""
     if isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-        return st.lists(st.one_of(st.sampled_from(_choices(form_field)), JUNK), max_size=4)
+        values = _choices(form_field)
+        one = st.one_of(st.sampled_from(values), JUNK) if values else JUNK
+        return st.lists(one, max_size=4)
     if hasattr(form_field, "choices"):
         return st.one_of(st.sampled_from(["", *_choices(form_field)]), JUNK)
     if isinstance(form_field, forms.BooleanField):
@@ -85,7 +94,18 @@ def payloads(target, cast) -> st.SearchStrategy:
             data.pop(key, None)
         return data
 
-    return st.one_of(random, one_field_off()).map(lambda data: {**data, **fixed})
+    # Valid, except that every model choice takes any row's key, another practice's too.
+    keys = {}
+    for n, f in target.form().base_fields.items():
+        values = _choices(f) if isinstance(f, forms.ModelChoiceField) else []
+        if values and isinstance(f, forms.ModelMultipleChoiceField):
+            keys[name(n)] = st.lists(st.sampled_from(values), min_size=1, max_size=3)
+        elif values:
+            keys[name(n)] = st.sampled_from(values)
+    strategies = [random, one_field_off()]
+    if keys:
+        strategies.append(st.fixed_dictionaries(keys).map(lambda ids: {**valid, **ids}))
+    return st.one_of(strategies).map(lambda data: {**data, **fixed})
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
@@ -107,6 +127,8 @@ def test_any_input_gets_an_answer_and_a_refused_form_saves_nothing(cast, target)
             assert response.status_code < 500
             if response.status_code != 302:
                 assert snapshot() == before, f"refused ({response.status_code}) yet saved"
+            else:
+                target.invariant(cast)
             statuses[response.status_code] += 1
             transaction.set_rollback(True)
 
