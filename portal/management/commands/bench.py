@@ -232,6 +232,7 @@ def sweep_timing() -> dict:
             "seconds": round(time.monotonic() - started, 2),
             "due": getattr(stats, "due", None),
             "rows": getattr(stats, "rows", None),
+            "rows_by_kind": dict(getattr(stats, "by_kind", {}) or {}),
         }
     return timings
 
