@@ -175,7 +175,8 @@ class Matrix:
 
     @property
     def coverage(self) -> float | None:
-        return self.valid_staff / self.staff if self.staff else None
+        # No module loaded: nothing to be up to date with, so no figure (not a vacuous 100 %).
+        return self.valid_staff / self.staff if self.staff and self.modules else None
 
 
 def _rows(facts: Facts, memberships, now) -> list[Row]:
@@ -238,6 +239,6 @@ def console_figures(practice_ids, now) -> dict[int, dict]:
         entry["staff"] += 1
         entry["valid_staff"] += facts.complete(membership, now)
     for entry in figures.values():
-        if entry["staff"]:
+        if entry["staff"] and facts.modules:
             entry["coverage"] = entry["valid_staff"] / entry["staff"]
     return figures

@@ -182,3 +182,13 @@ def test_console_changes_count_the_passes_since_a_date(cast, modules):
         changes = figures.console_changes([cast.practice.pk], NOW - timedelta(days=7))
     assert changes == {cast.practice.pk: {"passed": 1}}
     assert len(queries.captured_queries) == 1
+
+
+def test_no_module_loaded_gives_no_coverage_figure_rather_than_100_percent(db):
+    from tests.factories import MembershipFactory, PracticeFactory
+    from training.figures import card, console_figures
+
+    practice = PracticeFactory()
+    MembershipFactory(practice=practice, role="admin")
+    assert console_figures([practice.pk])[practice.pk]["coverage"] is None
+    assert card(practice, "admin").figures[0].value == "—"
