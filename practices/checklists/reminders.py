@@ -13,6 +13,9 @@ KINDS = {
     "checklist.overdue": Kind("checklist.overdue", _("Liste de contrôle en retard")),
 }
 LEAD = timedelta(days=3)
+# An overdue period is reminded once, and only while it is recent: years of unfinished
+# periods must not flood a practice (they stay visible on the checklists page).
+OVERDUE_WINDOW = timedelta(days=30)
 
 
 def due(now):
@@ -21,9 +24,13 @@ def due(now):
 
 
 def due_runs(now):
-    """Open runs due within 3 days (step "d-3") or past due ("overdue"): one query."""
+    """Open runs due within 3 days (step "d-3") or past due by at most 30 days ("overdue"):
+    one query."""
     runs = Run.objects.filter(
-        completed_at=None, due_at__lte=now + LEAD, checklist__active=True
+        completed_at=None,
+        due_at__lte=now + LEAD,
+        due_at__gt=now - OVERDUE_WINDOW,
+        checklist__active=True,
     ).select_related("practice", "checklist__template", "checklist__assigned_user")
     for run in runs:
         overdue = run.due_at <= now

@@ -184,6 +184,8 @@ class TestRemindersAndTrend:
         assert [(d.kind, d.step, d.roles) for d in soon] == [("checklist.due", "d-3", ("staff",))]
         late = list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS)))
         assert [(d.kind, d.step) for d in late] == [("checklist.overdue", "overdue")]
+        # A period missed more than 30 days ago is no longer reminded.
+        assert list(reminders.due_runs(datetime(2026, 12, 15, tzinfo=PARIS))) == []
         october.completed_at = october.due_at
         october.save()
         assert list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS))) == []
