@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import Due, Kind
+from practices.checklists import schedule
 from practices.checklists.models import Run
 
 KINDS = {
@@ -25,7 +26,9 @@ def due(now):
 
 def due_runs(now):
     """Open runs due within 3 days (step "d-3") or past due by at most 30 days ("overdue"):
-    one query."""
+    three queries. The periods begun since the last sweep are created first (two queries,
+    idempotent), so a practice that never opens its checklists page is reminded too."""
+    schedule.generate_due(now)
     runs = Run.objects.filter(
         completed_at=None,
         due_at__lte=now + LEAD,

@@ -12,10 +12,13 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from django.db.models import Max
 
 from practices.checklists.models import PracticeChecklist, Run
 
 PARIS = ZoneInfo("Europe/Paris")
+# Finished periods shown in a checklist's on-time trend.
+TREND_PERIODS = 12
 
 
 def period_starts(checklist: PracticeChecklist, until: datetime) -> list[datetime]:
@@ -31,25 +34,58 @@ def period_starts(checklist: PracticeChecklist, until: datetime) -> list[datetim
     return starts
 
 
-def generate_runs(checklist: PracticeChecklist, now: datetime) -> int:
-    """Create the runs of every period begun by ``now``; returns how many were new."""
-    starts = period_starts(checklist, now)
+def _new_periods(checklist: PracticeChecklist, last: datetime | None, now: datetime):
+    """``(start, end)`` of the periods begun by ``now`` from the end of the ``last`` one
+    stored (its due time)."""
+    start = datetime.combine(checklist.starts_on, time(0))
+    rule = rrulestr(checklist.cadence, dtstart=start)
+    limit = now.astimezone(PARIS).replace(tzinfo=None)
+    if last is None:
+        occurrences = rule.xafter(start, inc=True)
+    else:
+        occurrences = rule.xafter(last.astimezone(PARIS).replace(tzinfo=None), inc=True)
+    begin = None
+    for occurrence in occurrences:
+        if begin is not None:
+            yield begin.replace(tzinfo=PARIS), occurrence.replace(tzinfo=PARIS)
+        if occurrence > limit:
+            return
+        begin = occurrence
+
+
+def generate_due(now: datetime, checklists=None) -> int:
+    """Create the runs of every period begun by ``now`` for the active ``checklists``
+    (default: every practice's), in two queries whatever their number: the checklists with
+    their latest period, then one insert. Only periods from the end of the latest stored one
+    are created, so a changed cadence does not refill the past. Returns how many rows were
+    offered (a concurrent call may have inserted some first: the constraint keeps one)."""
+    if checklists is None:
+        checklists = PracticeChecklist.objects.all()
+    checklists = (
+        checklists.filter(active=True)
+        .annotate(last=Max("runs__due_at"))
+        .only("pk", "practice_id", "cadence", "starts_on")
+        .order_by()
+    )
     rows = [
-        Run(
-            practice_id=checklist.practice_id,
-            checklist=checklist,
-            period_start=begin.replace(tzinfo=PARIS),
-            due_at=end.replace(tzinfo=PARIS),
-        )
-        for begin, end in zip(starts, starts[1:], strict=False)
-        if begin.replace(tzinfo=PARIS) <= now
+        Run(practice_id=checklist.practice_id, checklist=checklist, period_start=begin, due_at=end)
+        for checklist in checklists
+        for begin, end in _new_periods(checklist, checklist.last, now)
     ]
+    if rows:
+        Run.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def generate_runs(checklist: PracticeChecklist, now: datetime) -> int:
+    """Create the runs of every period of one checklist begun by ``now``; returns how many
+    were new."""
     before = Run.objects.filter(checklist=checklist).count()
-    Run.objects.bulk_create(rows, ignore_conflicts=True)
+    generate_due(now, PracticeChecklist.objects.filter(pk=checklist.pk))
     return Run.objects.filter(checklist=checklist).count() - before
 
 
-def trend_of(runs, now: datetime, periods: int = 12) -> list:
+def trend_of(runs, now: datetime, periods: int = TREND_PERIODS) -> list:
     """The last ``periods`` finished periods among ``runs`` (newest first), oldest first:
     ``[(period start, completed on time?)]``."""
     finished = [run for run in runs if run.due_at <= now][:periods]
@@ -59,7 +95,9 @@ def trend_of(runs, now: datetime, periods: int = 12) -> list:
     ]
 
 
-def on_time_trend(checklist: PracticeChecklist, now: datetime, periods: int = 12) -> list:
+def on_time_trend(
+    checklist: PracticeChecklist, now: datetime, periods: int = TREND_PERIODS
+) -> list:
     """The on-time trend of one checklist (one query)."""
     runs = (
         Run.objects.filter(checklist=checklist, due_at__lte=now)

@@ -27,11 +27,6 @@ from practices.checklists.models import (
 from practices.roles import Cap
 
 
-def _generate(practice, now):
-    for checklist in PracticeChecklist.objects.filter(practice=practice, active=True):
-        schedule.generate_runs(checklist, now)
-
-
 def open_actions(practice):
     return Answer.objects.filter(
         practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None
@@ -41,8 +36,9 @@ def open_actions(practice):
 @practice_view(Cap.VIEW)
 def index(request):
     practice, now = request.practice, timezone.now()
-    _generate(practice, now)
-    # Explicit order: Meta.ordering is not applied to GROUP BY queries.
+    schedule.generate_due(now, PracticeChecklist.objects.filter(practice=practice))
+    # Explicit order: Meta.ordering is not applied to GROUP BY queries. Per checklist, the
+    # trend's periods and the current one only (a window query), however long its history.
     latest = (
         Run.objects.filter(practice=practice)
         .annotate(answered=Count("answers"))
@@ -51,11 +47,13 @@ def index(request):
     checklists = (
         PracticeChecklist.objects.filter(practice=practice, active=True)
         .select_related("template")
-        .prefetch_related(Prefetch("runs", queryset=latest))
+        .prefetch_related(
+            Prefetch("runs", queryset=latest[: schedule.TREND_PERIODS + 1], to_attr="latest")
+        )
     )
     rows = []
     for checklist in checklists:
-        runs = list(checklist.runs.all())
+        runs = checklist.latest
         trend = schedule.trend_of(runs, now)
         rows.append(
             {

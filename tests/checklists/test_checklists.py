@@ -170,6 +170,61 @@ class TestAnswers:
             client.get(url)
 
 
+class TestGenerationEverywhere:
+    def test_the_sweep_creates_the_periods_of_practices_nobody_visits(self, cast, library):
+        """No one opened the checklists page: the reminder still comes."""
+        from practices.checklists import reminders
+
+        activate(cast, "workstations", starts_on=date(2026, 10, 1))
+        assert Run.objects.count() == 0
+        soon = list(reminders.due_runs(datetime(2026, 10, 30, tzinfo=PARIS)))
+        assert [(d.kind, d.step) for d in soon] == [("checklist.due", "d-3")]
+        assert Run.objects.get().due_at == datetime(2026, 11, 1, tzinfo=PARIS)
+
+    def test_two_queries_whatever_the_number_of_practices(
+        self, cast, library, django_assert_num_queries
+    ):
+        from tests.factories import PracticeFactory
+
+        now = datetime(2026, 11, 28, tzinfo=PARIS)
+        activate(cast, "workstations", starts_on=date(2026, 1, 1))
+        with django_assert_num_queries(2):
+            assert schedule.generate_due(now) == 11
+        with django_assert_num_queries(1):  # nothing new: no insert
+            assert schedule.generate_due(now) == 0
+        for template in Template.objects.all():
+            for _ in range(5):
+                PracticeChecklist.objects.create(
+                    practice=PracticeFactory(),
+                    template=template,
+                    cadence=template.cadence,
+                    starts_on=date(2026, 1, 1),
+                )
+        with django_assert_num_queries(2):
+            assert schedule.generate_due(now) > 40
+        assert Run.objects.filter(checklist__practice=cast.practice).count() == 11
+
+    def test_a_new_cadence_does_not_refill_the_past(self, cast, library):
+        checklist = activate(cast, "workstations", starts_on=date(2026, 1, 1))
+        now = datetime(2026, 11, 28, tzinfo=PARIS)
+        assert schedule.generate_runs(checklist, now) == 11
+        checklist.cadence = "FREQ=WEEKLY;BYDAY=MO"
+        checklist.save()
+        # From the end of November's period (1 December): Mondays 7 and 14 December.
+        assert schedule.generate_runs(checklist, datetime(2026, 12, 15, tzinfo=PARIS)) == 2
+        latest = Run.objects.order_by("-period_start")[:2]
+        assert [timezone.localtime(run.period_start).date() for run in latest] == [
+            date(2026, 12, 14),
+            date(2026, 12, 7),
+        ]
+
+    def test_an_inactive_checklist_gets_no_period(self, cast, library):
+        checklist = activate(cast, "workstations", starts_on=date(2026, 1, 1))
+        checklist.active = False
+        checklist.save()
+        assert schedule.generate_due(datetime(2026, 11, 28, tzinfo=PARIS)) == 0
+
+
 class TestRemindersAndTrend:
     def test_due_soon_then_overdue_to_the_assigned_people(self, cast, library):
         from practices.checklists import reminders
@@ -184,8 +239,11 @@ class TestRemindersAndTrend:
         assert [(d.kind, d.step, d.roles) for d in soon] == [("checklist.due", "d-3", ("staff",))]
         late = list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS)))
         assert [(d.kind, d.step) for d in late] == [("checklist.overdue", "overdue")]
-        # A period missed more than 30 days ago is no longer reminded.
-        assert list(reminders.due_runs(datetime(2026, 12, 15, tzinfo=PARIS))) == []
+        # A period missed more than 30 days ago is no longer reminded (November's is).
+        december = list(reminders.due_runs(datetime(2026, 12, 15, tzinfo=PARIS)))
+        assert [d.object_key for d in december] == [
+            f"checklists.run:{Run.objects.get(due_at__month=12).public_id}"
+        ]
         october.completed_at = october.due_at
         october.save()
         assert list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS))) == []

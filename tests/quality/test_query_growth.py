@@ -17,11 +17,7 @@ from tests.factories import MembershipFactory, OversightFactory, PracticeFactory
 
 # Pages whose queries are known to grow, with why; the test fails when one stops growing
 # (remove it here then) as well as when another starts.
-KNOWN_GROWTH = {
-    # practices/checklists/views.py index(): generate_runs() per active checklist, 3 queries
-    # each (count, insert, count): bounded by the library (8 lists) plus none per period.
-    "/controles/": "run generation per active checklist",
-}
+KNOWN_GROWTH: dict[str, str] = {}
 
 
 def _pages(cast):
