@@ -224,6 +224,28 @@ def attestation_map(
 
 
 @transaction.atomic
+def attestation_delete(*, attestation: ExternalAttestation, user, request=None) -> None:
+    """Delete the attestation, then its file once the deletion is committed."""
+    audit.record(
+        request=request,
+        actor=user,
+        practice=attestation.practice,
+        action="training.attestation_delete",
+        target=attestation,
+        target_label=f"{attestation.title} — {attestation.user.email}",
+        changes={
+            "title": [attestation.title, None],
+            "completed_on": [attestation.completed_on, None],
+            "valid_until": [attestation.valid_until, None],
+            "modules": [sorted(m.key for m in attestation.modules.all()), None],
+        },
+    )
+    storage, name = attestation.file.storage, attestation.file.name
+    attestation.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
 def requirements_set(*, practice, exempt: set[tuple[str, int]], request=None) -> None:
     """Replace the practice's exemptions with ``{(job, module id)}``; audit the difference."""
     rows = ModuleExemption.objects.filter(practice=practice)

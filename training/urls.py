@@ -16,6 +16,11 @@ urlpatterns = [
     path("attestations/", views.attestations, name="attestations"),
     path("attestations/<uuid:attestation_id>/", views.attestation_map, name="attestation_map"),
     path(
+        "attestations/<uuid:attestation_id>/supprimer/",
+        views.attestation_delete,
+        name="attestation_delete",
+    ),
+    path(
         "attestations/<uuid:attestation_id>/fichier/",
         views.attestation_file,
         name="attestation_file",

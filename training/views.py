@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practices.access import owned, practice_view
 from practices.models import Job, Membership
@@ -287,6 +287,27 @@ def attestation_map(request, attestation_id):
     return render(
         request, "training/attestation_map.html", {"form": form, "attestation": attestation}
     )
+
+
+def deletable(request):
+    """Attestations this person may delete: any of the practice's for the admin, their own
+    not yet validated for the others (a validated one has counted: only the admin undoes it)."""
+    attestations = ExternalAttestation.objects.select_related("user")
+    if can(request.role, Cap.MANAGE_TRAINING):
+        return attestations
+    return attestations.filter(user=request.user, mapped_at=None)
+
+
+@practice_view(Cap.TAKE_TRAINING)
+@require_http_methods(["GET", "POST"])
+def attestation_delete(request, attestation_id):
+    """Confirm, then delete the attestation and its file (the audit trail keeps its title)."""
+    attestation = owned(deletable(request), request.practice, public_id=attestation_id)
+    if request.method == "POST":
+        services.attestation_delete(attestation=attestation, user=request.user, request=request)
+        messages.success(request, _("Attestation supprimée, avec son fichier."))
+        return redirect(_url("attestations", request.practice))
+    return render(request, "training/attestation_delete.html", {"attestation": attestation})
 
 
 @practice_view(Cap.TAKE_TRAINING)

@@ -113,3 +113,28 @@ def test_nobody_can_edit_the_trail(cast):
     response = cast.client("admin").post(url("audit", cast), {"action": "x"})
     assert AuditEvent.objects.get(pk=event.pk).action == "practice.update"
     assert response.status_code == 405
+
+
+def test_every_recorded_action_has_a_label_of_its_own():
+    """A new audit action gets a French sentence on the trail, not its code."""
+    import re
+    from pathlib import Path
+
+    from practices.audit_log import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for package in ("portal", "practices", "registry", "training"):
+        for path in (root / package).rglob("*.py"):
+            if "bench" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            code = text.split('"""', 2)[-1] if text.startswith('"""') else text  # no docstring
+            found |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', code))
+            for pair in re.findall(
+                r'action="([a-z_]+\.[a-z_.]+)" if [\w.]+ else "([a-z_]+\.[a-z_.]+)"', code
+            ):
+                found |= set(pair)
+    found.add("incident.status")  # incident_update(action="status") records incident.<action>
+    assert len(found) >= 30
+    assert found - set(ACTION_LABELS) == set()

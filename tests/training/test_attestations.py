@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from portal.models import AuditEvent
 from practices.models import Membership
@@ -155,3 +156,55 @@ class TestMapping:
         assert listed in cast.client("admin").get(url(cast, "attestations")).content.decode()
         assert listed in cast.client("staff").get(url(cast, "attestations")).content.decode()
         assert listed not in verified_client(other).get(url(cast, "attestations")).content.decode()
+
+
+class TestDeletion:
+    @pytest.fixture
+    def attestation(self, cast, modules):
+        upload(cast.client("staff"), cast, valid_until="2026-12-31")
+        return ExternalAttestation.objects.get()
+
+    def test_staff_deletes_their_own_pending_attestation_and_its_file(
+        self, cast, modules, attestation, django_capture_on_commit_callbacks
+    ):
+        from django.core.files.storage import default_storage
+
+        name = attestation.file.name
+        assert default_storage.exists(name)
+        client = cast.client("staff")
+        path = url(cast, "attestation_delete", attestation_id=attestation.public_id)
+        page = client.get(path)
+        assert page.status_code == 200 and "définitivement" in page.content.decode()
+        assert ExternalAttestation.objects.exists()  # the page only asks
+        with django_capture_on_commit_callbacks(execute=True):  # the file goes after commit
+            response = client.post(path)
+        assert response.status_code == 302
+        assert not ExternalAttestation.objects.exists()
+        assert not default_storage.exists(name)
+        event = AuditEvent.objects.get(action="training.attestation_delete")
+        assert event.changes["title"] == ["SensCyber", None]
+        trail = cast.client("admin").get(
+            reverse("practices:audit", kwargs={"practice_slug": cast.practice.slug})
+        )
+        assert "Attestation de formation externe supprimée" in trail.content.decode()
+
+    def test_once_validated_only_the_admin_deletes_it(self, cast, modules, attestation):
+        cast.client("admin").post(
+            url(cast, "attestation_map", attestation_id=attestation.public_id),
+            {"modules": [modules[1].pk], "valid_until": "2026-12-31"},
+        )
+        path = url(cast, "attestation_delete", attestation_id=attestation.public_id)
+        assert cast.client("staff").post(path).status_code == 404
+        assert cast.client("delegate").post(path).status_code == 403
+        assert ExternalAttestation.objects.exists()
+        assert cast.client("admin").post(path).status_code == 302
+        assert not ExternalAttestation.objects.exists()
+        assert standing(cast, modules[1], datetime(2026, 6, 1, tzinfo=PARIS)).state == "todo"
+
+    def test_a_colleague_cannot_delete_it(self, cast, modules, attestation):
+        from tests.conftest import verified_client
+
+        colleague = MembershipFactory(practice=cast.practice).user
+        path = url(cast, "attestation_delete", attestation_id=attestation.public_id)
+        assert verified_client(colleague).post(path).status_code == 404
+        assert ExternalAttestation.objects.exists()
