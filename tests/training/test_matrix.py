@@ -192,3 +192,17 @@ def test_no_module_loaded_gives_no_coverage_figure_rather_than_100_percent(db):
     MembershipFactory(practice=practice, role="admin")
     assert console_figures([practice.pk])[practice.pk]["coverage"] is None
     assert card(practice, "admin").figures[0].value == "—"
+
+
+@pytest.mark.parametrize(
+    "valid, text",
+    [
+        (1, "1 personne sur 3 est à jour de tous ses modules"),
+        (2, "2 personnes sur 3 sont à jour de tous leurs modules"),
+    ],
+)
+def test_the_coverage_sentence_agrees_with_its_number(valid, text):
+    from django.template.loader import render_to_string
+
+    matrix = {"coverage": valid / 3, "valid_staff": valid, "staff": 3}
+    assert text in render_to_string("training/_counts.html", {"matrix": matrix})
