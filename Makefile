@@ -33,6 +33,9 @@ content: migrate
 
 demo: content
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@mkdir -p var
+	@$(DEV_ENV) $(BIN)/python manage.py send_reminders >> var/demo-mail.log 2>&1 \
+		&& echo "Reminders due in the demo: sent once, mails in var/demo-mail.log, listed under Notifications ($$(tail -n 1 var/demo-mail.log))"
 
 run: demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -34,8 +34,18 @@ def _when(value, fmt="DATE_FORMAT") -> str:
     return date_format(timezone.localtime(moment), fmt)
 
 
+def _title(context: dict) -> str:
+    """The item's title in the active language: ``title`` (French) and ``title_en``, or a
+    ``{"fr": …, "en": …}`` text as the content files give it."""
+    title = context.get("title") or ""
+    english = translation.get_language().startswith("en")
+    if isinstance(title, dict):
+        return str(title.get("en" if english else "fr") or title.get("fr") or "")
+    return str((english and context.get("title_en")) or title)
+
+
 def _fallback(context: dict, label: str) -> str:
-    title = context.get("title") or context.get("name")
+    title = _title(context) or context.get("name")
     date = next(
         (
             context[k]
@@ -61,14 +71,14 @@ def headline(row, kinds=None) -> str:
         }
     if row.kind == "checklist.due":
         return gettext("La liste de contrôle « %(title)s » est à faire avant le %(date)s.") % {
-            "title": context.get("title", ""),
+            "title": _title(context),
             "date": _when(context.get("due_at")),
         }
     if row.kind == "checklist.overdue":
         return gettext(
             "La liste de contrôle « %(title)s » est en retard : elle était à faire avant le "
             "%(date)s."
-        ) % {"title": context.get("title", ""), "date": _when(context.get("due_at"))}
+        ) % {"title": _title(context), "date": _when(context.get("due_at"))}
     if row.kind == "attestation.due":
         return gettext("Vos engagements personnels de sécurité sont à confirmer de nouveau.")
     if row.kind == "incident.deadline":
@@ -99,10 +109,9 @@ def headline(row, kinds=None) -> str:
         return gettext(
             "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "
             "qu'elle décrit toujours ce que fait le cabinet, puis marquez-la comme relue."
-        ) % {"title": context.get("title", "")}
+        ) % {"title": _title(context)}
     if row.kind.startswith("training."):
-        english = translation.get_language().startswith("en")
-        title = (english and context.get("title_en")) or context.get("title", "")
+        title = _title(context)
         if row.kind == "training.expiring":
             return gettext(
                 "Votre formation « %(title)s » expire le %(date)s : refaites le module pour "

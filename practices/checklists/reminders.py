@@ -47,7 +47,11 @@ def due_runs(now):
                 "checklists:run",
                 kwargs={"practice_slug": run.practice.slug, "run_id": run.public_id},
             ),
-            context={"title": checklist.template.title, "due_at": run.due_at.isoformat()},
+            context={
+                "title": checklist.template.title.get("fr", ""),
+                "title_en": checklist.template.title.get("en", ""),
+                "due_at": run.due_at.isoformat(),
+            },
             user_ids=(checklist.assigned_user_id,) if checklist.assigned_user_id else (),
             roles=()
             if checklist.assigned_user_id

@@ -248,6 +248,27 @@ class TestRemindersAndTrend:
         october.save()
         assert list(reminders.due_runs(datetime(2026, 11, 2, tzinfo=PARIS))) == []
 
+    def test_the_reminder_names_the_checklist_in_the_reader_language(self, cast, library):
+        """From the source's context to the sentence: a title, not the content file's dict."""
+        from django.utils import translation
+
+        from portal.notifications.emails import headline
+        from portal.notifications.models import SentReminder
+        from practices.checklists import reminders
+
+        activate(cast, "workstations", starts_on=date(2026, 10, 1))
+        (due,) = reminders.due_runs(datetime(2026, 10, 30, tzinfo=PARIS))
+        row = SentReminder(kind=due.kind, step=due.step, context=due.context)
+        with translation.override("fr"), timezone.override(PARIS):
+            assert headline(row) == (
+                "La liste de contrôle « Postes de travail et USB » est à faire avant le "
+                "1 novembre 2026."
+            )
+        with translation.override("en"), timezone.override(PARIS):
+            text = headline(row)
+            assert "Workstations and USB" in text
+            assert "{" not in text and "Postes" not in text
+
     def test_trend_over_the_last_twelve_periods(self, cast, library):
         checklist = activate(cast, "workstations", starts_on=date(2025, 1, 1))
         now = datetime(2026, 11, 28, tzinfo=PARIS)
