@@ -66,6 +66,71 @@ def _item(cast) -> str:
     return _run(cast).checklist.items()[0]["key"]
 
 
+FORMSETS = ("custom", "subjects", "recipients", "measures", "transfers")
+
+
+def _no_rows(cast) -> dict:
+    """The registry entry page's formsets, posted empty (their rows are tested elsewhere)."""
+    data = {}
+    for prefix in FORMSETS:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
+
+
+def _header_path(cast):
+    from registry import services
+
+    services.header_for(cast.practice)  # the page creates it on first visit
+    return f"/p/{cast.practice.slug}/registre/en-tete/"
+
+
+def _attestation_path(cast):
+    from django.core.files.base import ContentFile
+
+    from training.models import ExternalAttestation
+
+    attestation = ExternalAttestation.objects.filter(practice=cast.practice).first()
+    if attestation is None:
+        attestation = ExternalAttestation(
+            practice=cast.practice,
+            user=cast.staff,
+            title="SensCyber",
+            content_type="application/pdf",
+            completed_on=timezone.localdate() - timedelta(days=30),
+            valid_until=timezone.localdate() + timedelta(days=300),
+            uploaded_at=timezone.now(),
+        )
+        attestation.file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        attestation.save()
+    return f"/p/{cast.practice.slug}/formation/attestations/{attestation.public_id}/"
+
+
+def _modules(cast) -> list[str]:
+    from training import content
+    from training.models import Module
+
+    if not Module.objects.exists():
+        content.load()
+    return [str(pk) for pk in Module.objects.order_by("theme").values_list("pk", flat=True)[:2]]
+
+
+def _own_registry_entries_only(cast):
+    from registry.models import ProcessingActivity
+
+    assert (
+        not ProcessingActivity.objects.filter(practice=cast.other_practice)
+        .exclude(reference="T-1")
+        .exists()
+    )
+
+
 def _forms(module: str, name: str) -> Callable:
     def form():
         import importlib
@@ -141,6 +206,51 @@ TARGETS = [
             "name": "Cabinet des Glycines",
             "professions": ["kinesitherapeute"],
             "region": str(cast.practice.region_id),
+        },
+    ),
+    Target(
+        name="registry entry",
+        role="admin",
+        path=lambda cast: f"/p/{cast.practice.slug}/registre/fiches/nouvelle/",
+        form=_forms("registry.forms", "ActivityForm"),
+        fixed=_no_rows,
+        invariant=_own_registry_entries_only,
+        valid=lambda cast: {
+            "name": "Dossier patient",
+            "reference": "ref-201",
+            "created_on": "2026-01-15",
+            "status": "active",
+            "main_purpose": "Suivi médical des patients",
+            "legal_basis": "6.1.c",
+            "health_exception": "9.2.h",
+            "dpia": "done",
+            "dpia_done_on": "2026-02-01",
+            "health_on": "on",
+            "health_description": "Antécédents, diagnostics",
+            "health_retention": "20 ans après la dernière consultation",
+        },
+    ),
+    Target(
+        name="registry header",
+        role="admin",
+        path=_header_path,
+        form=_forms("registry.forms", "HeaderForm"),
+        valid=lambda cast: {
+            "controller_last_name": "Martin",
+            "controller_first_name": "Claire",
+            "controller_email": "claire.martin@exemple.fr",
+            "no_dpo_note": "Pas de traitement à grande échelle (considérant 91).",
+            "review_interval_months": "12",
+        },
+    ),
+    Target(
+        name="external attestation mapping",
+        role="admin",
+        path=_attestation_path,
+        form=_forms("training.forms", "AttestationMapForm"),
+        valid=lambda cast: {
+            "modules": _modules(cast),
+            "valid_until": (timezone.localdate() + timedelta(days=200)).isoformat(),
         },
     ),
 ]
