@@ -334,14 +334,16 @@ def history(request, activity_id):
         target_type=ProcessingActivity._meta.label_lower,
         target_id=str(activity.pk),
     ).order_by("-at")
-    rows = [
-        {
-            "event": event,
-            "label": action_label(event.action, event.target_type),
-            "changes": readable_changes(event),
-        }
-        for event in events
-    ]
+    rows = []
+    for event in events:
+        event.changes = services.readable_parts(event.changes)  # shown, never saved
+        rows.append(
+            {
+                "event": event,
+                "label": action_label(event.action, event.target_type),
+                "changes": readable_changes(event),
+            }
+        )
     return render(request, "registry/history.html", {"activity": activity, "rows": rows})
 
 
