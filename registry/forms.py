@@ -36,7 +36,34 @@ class HeaderForm(forms.ModelForm):
             "no_dpo_note",
             "review_interval_months",
         ]
-        help_texts = {"controller_last_name": cnil.HELP["controller"]}
+
+    def sections(self):
+        """The three contact blocks of the CNIL list sheet, then the review interval: the
+        same labels (Nom, Prénom…) repeat in each block, so each block has its title."""
+        return [
+            {
+                "legend": _("Responsable du traitement"),
+                "help": cnil.HELP["controller"],
+                "fields": [self[f"controller_{part}"] for part in CONTACT_PARTS],
+            },
+            {
+                "legend": _("Représentant dans l'Union européenne"),
+                "fields": [
+                    self["has_representative"],
+                    *[self[f"representative_{part}"] for part in CONTACT_PARTS],
+                ],
+            },
+            {
+                "legend": _("Délégué à la protection des données (DPO)"),
+                "fields": [
+                    self["dpo_designated"],
+                    *[self[f"dpo_{part}"] for part in CONTACT_PARTS],
+                    self["dpo_company"],
+                    self["no_dpo_note"],
+                ],
+            },
+            {"legend": _("Relecture des fiches"), "fields": [self["review_interval_months"]]},
+        ]
 
     def clean(self):
         data = super().clean()
