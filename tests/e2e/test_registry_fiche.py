@@ -53,4 +53,14 @@ def test_admin_edits_a_fiche_with_bad_input_on_a_computer_then_on_a_phone(page):
     retention = page.locator("label[for=id_civil_retention]")
     assert retention.is_visible() and retention.bounding_box()["width"] > 50
     assert_accessible(page, "registry fiche on a phone")
+
+    # The list: each entry's status, completeness and review can be read without scrolling.
+    page.goto(f"/p/{practice.slug}/registre/")
+    cells = page.locator("table.record-list tbody td[data-label]").all()
+    assert len(cells) == 5  # one entry: reference, sensitive, status, completeness, review
+    for cell in cells:
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= 390, (cell.get_attribute("data-label"), box)
+    assert page.locator("table.record-list td.wide-only").first.is_hidden()
+    assert_accessible(page, "registry list on a phone")
     page.screenshot(path=SCREENSHOTS / "registry-fiche-phone.png", full_page=True)
