@@ -67,7 +67,12 @@ class HeaderForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("dpo_designated") and not data.get("dpo_last_name"):
+        # A name refused as too long has its own message: "indiquez" would say it is missing.
+        if (
+            data.get("dpo_designated")
+            and not data.get("dpo_last_name")
+            and "dpo_last_name" not in self.errors
+        ):
             self.add_error(
                 "dpo_last_name", _("Indiquez le nom du délégué à la protection des données.")
             )
@@ -75,7 +80,11 @@ class HeaderForm(forms.ModelForm):
             self.add_error(
                 "no_dpo_note", _("Sans DPO désigné, écrivez pourquoi (une phrase suffit).")
             )
-        if data.get("has_representative") and not data.get("representative_last_name"):
+        if (
+            data.get("has_representative")
+            and not data.get("representative_last_name")
+            and "representative_last_name" not in self.errors
+        ):
             self.add_error("representative_last_name", _("Indiquez le nom du représentant."))
         interval = data.get("review_interval_months")
         if interval is not None and not 1 <= interval <= 36:
@@ -129,7 +138,12 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("dpia") == cnil.Dpia.DONE and not data.get("dpia_done_on"):
+        # A date already refused (mistyped) has its own message: do not add "indiquez".
+        if (
+            data.get("dpia") == cnil.Dpia.DONE
+            and not data.get("dpia_done_on")
+            and "dpia_done_on" not in self.errors
+        ):
             self.add_error("dpia_done_on", _("Indiquez la date de l'analyse d'impact."))
         return data
 
@@ -191,7 +205,12 @@ class DataCategoriesForm(forms.Form):
         data = super().clean()
         for line in self.lines:
             key = line["category"].value
-            if data.get(f"{key}_on") and not (data.get(f"{key}_retention") or "").strip():
+            typed = f"{key}_retention" in self.errors  # too long: its own message says so
+            if (
+                data.get(f"{key}_on")
+                and not typed
+                and not (data.get(f"{key}_retention") or "").strip()
+            ):
                 self.add_error(
                     f"{key}_retention",
                     _("Catégorie cochée : indiquez sa durée de conservation."),
@@ -230,9 +249,14 @@ class CustomDataForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("label") and not (data.get("retention") or "").strip():
+        typed = "retention" in self.errors  # too long: its own message says so
+        if data.get("label") and not typed and not (data.get("retention") or "").strip():
             self.add_error("retention", _("Catégorie ajoutée : indiquez sa durée de conservation."))
-        if not data.get("label") and (data.get("description") or data.get("retention")):
+        if (
+            not data.get("label")
+            and "label" not in self.errors
+            and (data.get("description") or data.get("retention"))
+        ):
             self.add_error("label", _("Donnez un intitulé à cette catégorie."))
         return data
 

@@ -99,11 +99,13 @@ class TestList:
             status=cnil.Status.ACTIVE,
         )
         page = html_of(cast.client("admin").get(url(cast, "index")))
-        rows = re.findall(r"<tr( class=\"archived\")?>\s*<td><a href=[^>]*>([^<]+)</a>", page)
+        rows = re.findall(
+            r"<tr( class=\"archived\")?>\s*<td class=\"name\"><a href=[^>]*>([^<]+)</a>", page
+        )
         assert [name for _cls, name in rows] == ["En vigueur", "Brouillon", "Archivée"]
         assert rows[2][0] == ' class="archived"'
         archived_row = page[page.index("Archivée</a>") :].split("</tr>")[0]
-        assert re.search(r"<td>—</td>\s*$", archived_row.strip())
+        assert re.search(r"<td data-label=\"Relecture\">—</td>\s*$", archived_row.strip())
 
     def test_the_review_card_does_not_call_an_empty_record_up_to_date(self, cast):
         ProcessingActivity.objects.create(practice=cast.practice, name="A", reference="ref-001")
@@ -123,3 +125,33 @@ class TestDetail:
         confirm = page[page.index('<details class="drop-draft">') :].split("</details>")[0]
         assert "Le brouillon sera supprimé du registre" in confirm
         assert 'value="drop"' in confirm and "Oui, retirer ce brouillon" in confirm
+
+
+class TestTooLong:
+    def test_an_over_long_text_gets_one_message_that_says_so_and_is_kept(self, cast):
+        long_retention, long_label = "y" * 300, "L" * 250
+        data = fiche(civil_retention=long_retention, dpia_done_on="31/02/2026")
+        data["custom-0-label"] = long_label
+        data["custom-0-retention"] = long_retention
+        response = cast.client("admin").post(url(cast, "create"), data)
+        assert response.status_code == 400
+        page = html_of(response)
+        assert "au plus 255 caractères (actuellement 300)" in page
+        assert "au plus 200 caractères (actuellement 250)" in page
+        # Not also told the text is missing: it was typed, only too long.
+        assert "indiquez sa durée de conservation" not in page
+        assert "Donnez un intitulé à cette catégorie." not in page
+        assert "Indiquez la date de l&#x27;analyse d&#x27;impact." not in page
+        assert "Saisissez une date valide." in page
+        assert long_retention in page and long_label in page
+        assert not ProcessingActivity.objects.exists()
+
+    def test_an_over_long_dpo_name_is_not_called_missing(self, cast):
+        response = cast.client("admin").post(
+            url(cast, "header"),
+            {"dpo_designated": "on", "dpo_last_name": "D" * 130, "review_interval_months": "12"},
+        )
+        assert response.status_code == 400
+        page = html_of(response)
+        assert "au plus 120 caractères (actuellement 130)" in page
+        assert "Indiquez le nom du délégué" not in page
