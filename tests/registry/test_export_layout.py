@@ -59,6 +59,9 @@ class TestExportLayout:
         assert "<thead><tr><th>Destinataires</th>" in html  # heads repeat on each page
         assert html.count("<table") > 10 * len(activities)
         assert "Fiche de registre" not in html  # the sheet's name row: the <h2> says it
+        # The list may break across pages (kept whole, it would leave page 1 nearly empty).
+        assert '<div class="block"><h3>Liste des activités de traitement</h3>' in html
+        assert '<div class="block keep"><h3>Description du traitement</h3>' in html
         with translation.override("en"):
             html = exports.pdf_html(practice, header, activities)
         assert '<html lang="en">' in html
