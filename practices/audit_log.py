@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,7 +101,7 @@ def action_label(action: str, target_type: str = "") -> str:
     verb = action.rsplit(".", 1)[-1]
     if model is None:
         return action
-    return f"{str(model._meta.verbose_name).capitalize()} : {VERBS.get(verb, verb)}"
+    return f"{capfirst(str(model._meta.verbose_name))} : {VERBS.get(verb, verb)}"
 
 
 def _field(model, name: str):
@@ -147,7 +148,8 @@ def readable_changes(event: AuditEvent) -> list[Change]:
             str(field.verbose_name) if hasattr(field, "verbose_name") else name
         )
         old, new = values if isinstance(values, list) and len(values) == 2 else (None, values)
-        rows.append(Change(label.capitalize(), _value(old, labels), _value(new, labels)))
+        # capfirst, not capitalize: the acronyms of a label stay as written (AIPD, UE, DPO).
+        rows.append(Change(capfirst(label), _value(old, labels), _value(new, labels)))
     return rows
 
 

@@ -11,11 +11,53 @@ import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registry import cnil
 
 Sheet = tuple[str, list[list[str]]]
+
+
+class Head(list):
+    """A row of column titles: bold on a grey ground in the spreadsheets, <th> in the PDF."""
+
+
+class Title(list):
+    """A section title ("Description du traitement", "Finalité(s)…"), on its own row."""
+
+
+def is_head(row) -> bool:
+    return isinstance(row, Head)
+
+
+def is_title(row) -> bool:
+    return isinstance(row, Title)
+
+
+def blocks(rows) -> list[dict]:
+    """The rows cut at the blank ones, each block with its title: the PDF draws one table
+    per block, so each gets column widths of its own."""
+    out, current = [], None
+    for row in rows:
+        if not row:
+            current = None
+            continue
+        if current is None:
+            current = {"title": "", "rows": []}
+            out.append(current)
+        if is_title(row):
+            current["title"] = row[0]
+        else:
+            current["rows"].append({"head": is_head(row), "cells": [str(cell) for cell in row]})
+    width = max((len(r["cells"]) for b in out for r in b["rows"]), default=1)
+    for block in out:
+        block["columns"] = max((len(r["cells"]) for r in block["rows"]), default=1)
+        for row in block["rows"]:
+            # A short row spans the rest of its block, as a merged cell would.
+            row["span"] = block["columns"] - len(row["cells"]) + 1
+        block["wide"] = block["columns"] == width
+    return out
 
 
 def _date(value) -> str:
@@ -85,17 +127,19 @@ def list_sheet(practice, header, activities) -> Sheet:
         [_("Registre des activités de traitement"), practice.name],
         [_("Édité le"), _date(timezone.now())],
         [],
-        [_("Coordonnées du responsable de l'organisme"), *contact_columns()],
+        Head([_("Coordonnées du responsable de l'organisme"), *contact_columns()]),
         _contact_row(_("Responsable"), header, "controller"),
-        [_("Coordonnées du représentant"), *contact_columns()],
+        Head([_("Coordonnées du représentant"), *contact_columns()]),
         _contact_row(_("Représentant"), header, "representative")
         if header.has_representative
         else [_("Représentant"), _("Sans objet (responsable établi dans l'Union européenne)")],
-        [
-            _("Coordonnées du délégué à la protection des données"),
-            *contact_columns(),
-            _("Société (si DPO externe)"),
-        ],
+        Head(
+            [
+                _("Coordonnées du délégué à la protection des données"),
+                *contact_columns(),
+                _("Société (si DPO externe)"),
+            ]
+        ),
         [*_contact_row(_("Délégué à la protection des données"), header, "dpo"), header.dpo_company]
         if header.dpo_designated
         else [
@@ -103,8 +147,8 @@ def list_sheet(practice, header, activities) -> Sheet:
             _("Aucun DPO désigné : %(why)s") % {"why": header.no_dpo_note},
         ],
         [],
-        [_("Liste des activités de traitement")],
-        list_columns(),
+        Title([_("Liste des activités de traitement")]),
+        Head(list_columns()),
     ]
     for activity in activities:
         rows.append(
@@ -129,14 +173,14 @@ def activity_sheet(activity, header) -> list[list[str]]:
     rows = [
         [_("Fiche de registre"), activity.name],
         [],
-        [_("Description du traitement")],
+        Title([_("Description du traitement")]),
         [_("Nom du traitement"), activity.name],
         [_("N° / RÉF"), activity.reference],
         [_("Date de création du traitement"), _date(activity.created_on)],
         [_("Mise à jour du traitement"), _date(activity.updated_at)],
         [_("Statut"), activity.get_status_display()],
         [],
-        [_("Acteurs"), *contact_columns()],
+        Head([_("Acteurs"), *contact_columns()]),
         _contact_row(_("Responsable du traitement"), header, "controller"),
         _contact_row(_("Délégué à la protection des données"), header, "dpo")
         if header.dpo_designated
@@ -150,7 +194,7 @@ def activity_sheet(activity, header) -> list[list[str]]:
         else [_("Représentant"), ""],
         [_("Responsable(s) conjoint(s)"), activity.joint_controllers],
         [],
-        [_("Finalité(s) du traitement effectué")],
+        Title([_("Finalité(s) du traitement effectué")]),
         [_("Finalité principale"), activity.main_purpose],
         *[
             [_("Sous-finalité %(n)s") % {"n": i}, text]
@@ -162,11 +206,13 @@ def activity_sheet(activity, header) -> list[list[str]]:
             activity.get_health_exception_display() if activity.health_exception else "",
         ],
         [],
-        [
-            _("Catégories de données personnelles concernées"),
-            _("Description"),
-            _("Durée de conservation"),
-        ],
+        Head(
+            [
+                _("Catégories de données personnelles concernées"),
+                _("Description"),
+                _("Durée de conservation"),
+            ]
+        ),
     ]
     for category in cnil.STANDARD_CATEGORIES:
         row = by_category.get(category)
@@ -174,11 +220,14 @@ def activity_sheet(activity, header) -> list[list[str]]:
     for row in data:
         if row.category == cnil.DataCategory.CUSTOM:
             rows.append([row.label, row.description, row.retention])
-    rows += [[], [_("Données sensibles"), _("Description"), _("Durée de conservation")]]
+    rows += [[], Head([_("Données sensibles"), _("Description"), _("Durée de conservation")])]
     for category in cnil.SENSITIVE_CATEGORIES:
         row = by_category.get(category)
         rows.append([category.label, row.description if row else "", row.retention if row else ""])
-    rows += [[], [_("Catégories de personnes concernées"), _("Description"), _("Précisions")]]
+    rows += [
+        [],
+        Head([_("Catégories de personnes concernées"), _("Description"), _("Précisions")]),
+    ]
     for i, subject in enumerate(activity.subjects.all(), 1):
         rows.append(
             [
@@ -189,13 +238,15 @@ def activity_sheet(activity, header) -> list[list[str]]:
         )
     rows += [
         [],
-        [
-            _("Destinataires"),
-            _("Type de destinataire"),
-            _("Précisions"),
-            _("Certifié HDS"),
-            _("Contrat de sous-traitance signé"),
-        ],
+        Head(
+            [
+                _("Destinataires"),
+                _("Type de destinataire"),
+                _("Précisions"),
+                _("Certifié HDS"),
+                _("Contrat de sous-traitance signé"),
+            ]
+        ),
     ]
     for i, recipient in enumerate(activity.recipients.all(), 1):
         processor = recipient.kind == cnil.RecipientType.PROCESSOR
@@ -208,20 +259,25 @@ def activity_sheet(activity, header) -> list[list[str]]:
                 _yes_no(recipient.dpa_signed) if processor else "",
             ]
         )
-    rows += [[], [_("Mesures de sécurité"), _("Type de mesure de sécurité"), _("Précisions")]]
+    rows += [
+        [],
+        Head([_("Mesures de sécurité"), _("Type de mesure de sécurité"), _("Précisions")]),
+    ]
     for i, measure in enumerate(activity.measures.all(), 1):
         rows.append(
             [_("Mesure de sécurité %(n)s") % {"n": i}, measure.get_kind_display(), measure.details]
         )
     rows += [
         [],
-        [
-            _("Transferts hors UE"),
-            _("Destinataire"),
-            _("Pays"),
-            _("Type de garanties"),
-            _("Liens vers la documentation"),
-        ],
+        Head(
+            [
+                _("Transferts hors UE"),
+                _("Destinataire"),
+                _("Pays"),
+                _("Type de garanties"),
+                _("Liens vers la documentation"),
+            ]
+        ),
     ]
     transfers = list(activity.transfers.all())
     for i, transfer in enumerate(transfers, 1):
@@ -268,19 +324,29 @@ def workbook(practice, header, activities) -> list[Sheet]:
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     book = Workbook()
     book.remove(book.active)
+    grey = PatternFill("solid", start_color="E7EAEF", end_color="E7EAEF")
     for title, rows in sheets:
         sheet = book.create_sheet(title=title)
         for row in rows:
             sheet.append([str(cell) for cell in row])
-        for row in sheet.iter_rows():
-            for cell in row:
+        for number, (row, cells) in enumerate(zip(rows, sheet.iter_rows(), strict=False), 1):
+            for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if row and len(row) > 1 and all(c.value is None for c in row[1:2]):
-                row[0].font = Font(bold=True)
+            if number == 1:  # the sheet's own title: practice or activity name
+                for cell in cells:
+                    cell.font = Font(bold=True, size=13)
+            elif is_title(row):
+                cells[0].font = Font(bold=True, size=12)
+            elif is_head(row):
+                for cell in cells[: len(row)]:
+                    cell.font = Font(bold=True)
+                    cell.fill = grey
+            elif row:
+                cells[0].font = Font(bold=True)  # the label column, as on the CNIL sheet
         sheet.column_dimensions["A"].width = 48
         for column in "BCDEFGHI":
             sheet.column_dimensions[column].width = 28
@@ -291,16 +357,58 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
 
 def to_ods(sheets: list[Sheet]) -> bytes:
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
+    from odf.style import (
+        Style,
+        TableCellProperties,
+        TableColumnProperties,
+        TextProperties,
+    )
+    from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
+
+    def cell_style(name, bold=False, size=None, ground=None):
+        style = Style(name=name, family="table-cell")
+        cell = {"wrapoption": "wrap", "verticalalign": "top"}
+        if ground:
+            cell["backgroundcolor"] = ground
+        style.addElement(TableCellProperties(**cell))
+        if bold or size:
+            text = {"fontweight": "bold"} if bold else {}
+            if size:
+                text["fontsize"] = size
+            style.addElement(TextProperties(**text))
+        document.automaticstyles.addElement(style)
+        return style
+
+    plain = cell_style("plain")
+    label = cell_style("label", bold=True)
+    head = cell_style("head", bold=True, ground="#e7eaef")
+    title_style = cell_style("title", bold=True, size="12pt")
+    first = cell_style("first", bold=True, size="13pt")
+    columns = []
+    for name, width in (("col-label", "8.5cm"), ("col-value", "5cm")):
+        style = Style(name=name, family="table-column")
+        style.addElement(TableColumnProperties(columnwidth=width))
+        document.automaticstyles.addElement(style)
+        columns.append(style)
     for title, rows in sheets:
         table = Table(name=title)
-        for row in rows:
+        table.addElement(TableColumn(stylename=columns[0]))
+        table.addElement(TableColumn(stylename=columns[1], numbercolumnsrepeated=8))
+        for number, row in enumerate(rows, 1):
             table_row = TableRow()
-            for value in row:
-                cell = TableCell(valuetype="string")
+            for index, value in enumerate(row):
+                if number == 1:
+                    style = first
+                elif is_title(row):
+                    style = title_style
+                elif is_head(row):
+                    style = head
+                else:
+                    style = label if index == 0 else plain
+                cell = TableCell(valuetype="string", stylename=style)
                 cell.addElement(P(text=str(value)))
                 table_row.addElement(cell)
             table.addElement(table_row)
@@ -387,16 +495,23 @@ def to_csv(activities) -> str:
     return out.getvalue()
 
 
-def to_pdf(practice, header, activities) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def pdf_html(practice, header, activities) -> str:
+    """The record as the PDF lays it out: one table per block of the CNIL sheets, each
+    section under its title. The first block of each sheet (its name, the date) is the
+    PDF's own heading."""
+    return render_to_string(
         "registry/record_pdf.html",
         {
             "practice": practice,
             "now": timezone.now(),
-            "list_sheet": list_sheet(practice, header, activities)[1],
-            "sheets": [(a, activity_sheet(a, header)) for a in activities],
+            "lang": get_language() or "fr",
+            "list_blocks": blocks(list_sheet(practice, header, activities)[1])[1:],
+            "sheets": [(a, blocks(activity_sheet(a, header))[1:]) for a in activities],
         },
     )
-    return HTML(string=html).write_pdf()
+
+
+def to_pdf(practice, header, activities) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=pdf_html(practice, header, activities)).write_pdf()

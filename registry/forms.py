@@ -36,11 +36,43 @@ class HeaderForm(forms.ModelForm):
             "no_dpo_note",
             "review_interval_months",
         ]
-        help_texts = {"controller_last_name": cnil.HELP["controller"]}
+
+    def sections(self):
+        """The three contact blocks of the CNIL list sheet, then the review interval: the
+        same labels (Nom, Prénom…) repeat in each block, so each block has its title."""
+        return [
+            {
+                "legend": _("Responsable du traitement"),
+                "help": cnil.HELP["controller"],
+                "fields": [self[f"controller_{part}"] for part in CONTACT_PARTS],
+            },
+            {
+                "legend": _("Représentant dans l'Union européenne"),
+                "fields": [
+                    self["has_representative"],
+                    *[self[f"representative_{part}"] for part in CONTACT_PARTS],
+                ],
+            },
+            {
+                "legend": _("Délégué à la protection des données (DPO)"),
+                "fields": [
+                    self["dpo_designated"],
+                    *[self[f"dpo_{part}"] for part in CONTACT_PARTS],
+                    self["dpo_company"],
+                    self["no_dpo_note"],
+                ],
+            },
+            {"legend": _("Relecture des fiches"), "fields": [self["review_interval_months"]]},
+        ]
 
     def clean(self):
         data = super().clean()
-        if data.get("dpo_designated") and not data.get("dpo_last_name"):
+        # A name refused as too long has its own message: "indiquez" would say it is missing.
+        if (
+            data.get("dpo_designated")
+            and not data.get("dpo_last_name")
+            and "dpo_last_name" not in self.errors
+        ):
             self.add_error(
                 "dpo_last_name", _("Indiquez le nom du délégué à la protection des données.")
             )
@@ -48,7 +80,11 @@ class HeaderForm(forms.ModelForm):
             self.add_error(
                 "no_dpo_note", _("Sans DPO désigné, écrivez pourquoi (une phrase suffit).")
             )
-        if data.get("has_representative") and not data.get("representative_last_name"):
+        if (
+            data.get("has_representative")
+            and not data.get("representative_last_name")
+            and "representative_last_name" not in self.errors
+        ):
             self.add_error("representative_last_name", _("Indiquez le nom du représentant."))
         interval = data.get("review_interval_months")
         if interval is not None and not 1 <= interval <= 36:
@@ -102,7 +138,12 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("dpia") == cnil.Dpia.DONE and not data.get("dpia_done_on"):
+        # A date already refused (mistyped) has its own message: do not add "indiquez".
+        if (
+            data.get("dpia") == cnil.Dpia.DONE
+            and not data.get("dpia_done_on")
+            and "dpia_done_on" not in self.errors
+        ):
             self.add_error("dpia_done_on", _("Indiquez la date de l'analyse d'impact."))
         return data
 
@@ -164,7 +205,12 @@ class DataCategoriesForm(forms.Form):
         data = super().clean()
         for line in self.lines:
             key = line["category"].value
-            if data.get(f"{key}_on") and not (data.get(f"{key}_retention") or "").strip():
+            typed = f"{key}_retention" in self.errors  # too long: its own message says so
+            if (
+                data.get(f"{key}_on")
+                and not typed
+                and not (data.get(f"{key}_retention") or "").strip()
+            ):
                 self.add_error(
                     f"{key}_retention",
                     _("Catégorie cochée : indiquez sa durée de conservation."),
@@ -203,9 +249,14 @@ class CustomDataForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("label") and not (data.get("retention") or "").strip():
+        typed = "retention" in self.errors  # too long: its own message says so
+        if data.get("label") and not typed and not (data.get("retention") or "").strip():
             self.add_error("retention", _("Catégorie ajoutée : indiquez sa durée de conservation."))
-        if not data.get("label") and (data.get("description") or data.get("retention")):
+        if (
+            not data.get("label")
+            and "label" not in self.errors
+            and (data.get("description") or data.get("retention"))
+        ):
             self.add_error("label", _("Donnez un intitulé à cette catégorie."))
         return data
 

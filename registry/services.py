@@ -140,9 +140,11 @@ def history_snapshot(activity: ProcessingActivity) -> dict:
         "next_review_at",
     ]
     snap = audit.snapshot(activity, fields)
-    snap["data"] = [
-        f"{row.title} : {row.description} ({row.retention})" for row in activity.data.all()
-    ]
+    # In the CNIL sheet's order: a save re-creates the ticked lines (new ids), and the
+    # history must not see a change where only the storage order moved.
+    order = {c.value: i for i, c in enumerate(cnil.DataCategory)}
+    rows = sorted(activity.data.all(), key=lambda row: (order.get(row.category, 99), row.pk))
+    snap["data"] = [f"{row.title} : {row.description} ({row.retention})" for row in rows]
     snap["subjects"] = [
         f"{row.get_category_display()} : {row.details}" for row in activity.subjects.all()
     ]
@@ -275,7 +277,8 @@ def mark_reviewed(*, activity: ProcessingActivity, request=None, user=None, now=
 
 
 def set_status(*, activity: ProcessingActivity, status: str, request=None):
-    before = activity.status
+    fields = ["status", "last_reviewed_at", "next_review_at"]
+    before = audit.snapshot(activity, fields)
     activity.status = status
     if status == cnil.Status.ACTIVE and activity.next_review_at is None:
         activity.mark_reviewed(header_for(activity.practice).review_interval_months)
@@ -286,8 +289,30 @@ def set_status(*, activity: ProcessingActivity, status: str, request=None):
         practice=activity.practice,
         action="registry.activity.status",
         target=activity,
-        changes={"status": [before, status]},
+        # Putting an entry in force is its first review: the history shows the dates too.
+        changes=audit.diff(before, audit.snapshot(activity, fields)),
     )
+
+
+LIST_PARTS = ("data", "subjects", "recipients", "measures", "transfers")
+
+
+def readable_parts(changes: dict) -> dict:
+    """The history of a fiche's parts (lists of lines) shows only the lines that changed:
+    the removed ones before the arrow, the added ones after, one per line."""
+    out = dict(changes or {})
+    for key in LIST_PARTS:
+        values = out.get(key)
+        if not (isinstance(values, list) and len(values) == 2):
+            continue
+        old, new = (v if isinstance(v, list) else [] for v in values)
+        removed = [line for line in old if line not in new]
+        added = [line for line in new if line not in old]
+        if removed or added:
+            out[key] = ["\n".join(removed), "\n".join(added)]
+        else:  # same lines in another order (entries saved before the order was fixed)
+            del out[key]
+    return out
 
 
 def drop(*, activity: ProcessingActivity, request=None):

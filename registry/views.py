@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal import audit
@@ -26,9 +28,16 @@ from registry.forms import (
 )
 from registry.models import ActivityData, Preset, ProcessingActivity
 
+# The list reads like the CNIL one: entries in force, then drafts, archived ones last.
+STATUS_ORDER = Case(
+    When(status=cnil.Status.ACTIVE, then=Value(0)),
+    When(status=cnil.Status.DRAFT, then=Value(1)),
+    default=Value(2),
+)
+
 
 def _activities(practice):
-    return ProcessingActivity.objects.filter(practice=practice).order_by("status", "reference")
+    return ProcessingActivity.objects.filter(practice=practice).order_by(STATUS_ORDER, "reference")
 
 
 def _full(practice):
@@ -61,6 +70,8 @@ def index(request):
             ],
             "completeness": services.record_completeness(request.practice, live),
             "review_due": sum(a.is_review_due for a in activities),
+            "active_count": sum(a.status == cnil.Status.ACTIVE for a in activities),
+            "draft_count": sum(a.status == cnil.Status.DRAFT for a in activities),
             "can_edit": can(request.role, Cap.EDIT_REGISTRY),
             "can_export": can(request.role, Cap.EXPORT),
         },
@@ -115,11 +126,22 @@ def start(request):
             if preset.key in keys and preset.key not in adopted
         ]
         created = [c for c in created if c is not None]
+        if not created:
+            messages.warning(
+                request,
+                _(
+                    "Aucune fiche ajoutée : cochez au moins un traitement qui n'est pas "
+                    "déjà dans le registre."
+                ),
+            )
+            return redirect("registry:start", practice_slug=practice.slug)
         messages.success(
             request,
-            _(
+            ngettext(
+                "%(count)s fiche ajoutée en brouillon : relisez-la, puis validez-la ou retirez-la.",
                 "%(count)s fiches ajoutées en brouillon : relisez chacune, "
-                "puis validez-la ou retirez-la."
+                "puis validez-la ou retirez-la.",
+                len(created),
             )
             % {"count": len(created)},
         )
@@ -191,6 +213,52 @@ def _forms(request, activity):
     }
 
 
+SECTION_NAMES = {
+    "activity": "",
+    "data": _lazy("Catégories de données"),
+    "custom": _lazy("Autres catégories de données"),
+    "subjects": _lazy("Personnes concernées"),
+    "recipients": _lazy("Destinataires"),
+    "measures": _lazy("Mesures de sécurité"),
+    "transfers": _lazy("Transferts"),
+}
+
+
+def _error_summary(forms) -> list[dict]:
+    """Every error of the fiche, in page order, with a link to its field: the fiche is
+    long and an error far down the page must not go unseen."""
+
+    def entries(form, key, line=None):
+        section = SECTION_NAMES[key]
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            label = str(field.label) if field is not None else ""
+            if key == "data" and name.endswith(("_retention", "_description")):
+                category = form.fields[name.rsplit("_", 1)[0] + "_on"].label
+                label = f"{category} — {label}"
+            where = str(section)
+            if line is not None:
+                where = _("%(section)s, ligne %(n)s") % {"section": section, "n": line}
+            yield {
+                "where": " — ".join(part for part in (where, label) if part),
+                "message": " ".join(str(e) for e in errors),
+                "anchor": form[name].id_for_label if field is not None else "",
+            }
+
+    out = []
+    for key, form in forms.items():
+        if hasattr(form, "forms"):  # a formset
+            for number, row in enumerate(form.forms, 1):
+                out.extend(entries(row, key, number))
+            out.extend(
+                {"where": str(SECTION_NAMES[key]), "message": str(e), "anchor": ""}
+                for e in form.non_form_errors()
+            )
+        else:
+            out.extend(entries(form, key))
+    return out
+
+
 def _valid(forms) -> bool:
     # Every form is validated (no short-circuit), so every error shows at once.
     results = [form.is_valid() for form in forms.values()]
@@ -213,6 +281,9 @@ def _valid(forms) -> bool:
 def _save(request, forms, activity, created, before):
     activity = forms["activity"].save(commit=False)
     activity.practice = request.practice
+    if activity.status == cnil.Status.ACTIVE and activity.next_review_at is None:
+        # Put in force from the form: first review now, as the "Valider" button does.
+        activity.mark_reviewed(services.header_for(request.practice).review_interval_months)
     activity.save()
     practice = request.practice
     ActivityData.objects.filter(activity=activity).exclude(
@@ -255,6 +326,8 @@ def _edit(request, activity):
     # Taken before validation: a bound ModelForm writes the new values on the instance.
     posting = request.method == "POST"
     before = services.history_snapshot(activity) if posting and not created else {}
+    # The title keeps the stored name: validation writes what was typed on the instance.
+    title = activity.name
     forms = _forms(request, activity)
     if request.method == "POST" and _valid(forms):
         activity = _save(request, forms, activity, created, before)
@@ -268,7 +341,14 @@ def _edit(request, activity):
     return render(
         request,
         "registry/edit.html",
-        {"forms": forms, "activity": activity, "created": created, "help": cnil.HELP},
+        {
+            "forms": forms,
+            "activity": activity,
+            "title": title,
+            "error_summary": _error_summary(forms) if errors else [],
+            "created": created,
+            "help": cnil.HELP,
+        },
         status=400 if errors else 200,
     )
 
@@ -334,14 +414,16 @@ def history(request, activity_id):
         target_type=ProcessingActivity._meta.label_lower,
         target_id=str(activity.pk),
     ).order_by("-at")
-    rows = [
-        {
-            "event": event,
-            "label": action_label(event.action, event.target_type),
-            "changes": readable_changes(event),
-        }
-        for event in events
-    ]
+    rows = []
+    for event in events:
+        event.changes = services.readable_parts(event.changes)  # shown, never saved
+        rows.append(
+            {
+                "event": event,
+                "label": action_label(event.action, event.target_type),
+                "changes": readable_changes(event),
+            }
+        )
     return render(request, "registry/history.html", {"activity": activity, "rows": rows})
 
 

@@ -194,7 +194,9 @@ class TestForm:
         assert activity.recipients.get(kind="processor").dpa_signed
         assert activity.transfers.get().guarantee == "scc"
         assert activity.has_sensitive
-        assert services.missing_fields(activity) == ["review"]
+        # Put in force from the form: that is its first review, as with "Valider la fiche".
+        assert services.missing_fields(activity) == []
+        assert activity.last_reviewed_at is not None and not activity.review_due()
         assert activity.practice_id == cast.practice.pk
         assert all(row.practice_id == cast.practice.pk for row in activity.data.all())
 
