@@ -311,13 +311,15 @@ def _save(request, forms, activity, created, before):
             row.delete()
     services.refresh(activity)
     activity = ProcessingActivity.objects.get(pk=activity.pk)
-    audit.record(
-        request=request,
-        practice=practice,
-        action="registry.activity.create" if created else "registry.activity.update",
-        target=activity,
-        changes=audit.diff(before, services.history_snapshot(activity)),
-    )
+    changes = audit.diff(before, services.history_snapshot(activity))
+    if created or changes:  # saved as it was: nothing for the history
+        audit.record(
+            request=request,
+            practice=practice,
+            action="registry.activity.create" if created else "registry.activity.update",
+            target=activity,
+            changes=changes,
+        )
     return activity
 
 

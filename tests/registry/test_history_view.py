@@ -34,8 +34,11 @@ class TestHistory:
         client.post(url(cast, "create"), fiche())
         activity = ProcessingActivity.objects.get()
         self._edit(client, cast, activity)  # the ticked lines are stored anew
+        # Nothing changed: no event at all (the history is not cluttered by empty saves).
+        assert not AuditEvent.objects.filter(action="registry.activity.update").exists()
+        self._edit(client, cast, activity, main_purpose="Autre finalité")
         event = AuditEvent.objects.get(action="registry.activity.update")
-        assert "data" not in event.changes, event.changes
+        assert set(event.changes) == {"main_purpose"}, event.changes
 
     def test_only_the_changed_lines_show_and_acronyms_keep_their_capitals(self, cast):
         client = cast.client("admin")
