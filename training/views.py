@@ -330,13 +330,17 @@ def attestation_file(request, attestation_id):
 # Public verification: no login, no second factor, and nothing but validity.
 
 
+@never_cache
 @require_GET
 def verify_form(request):
     typed = request.GET.get("code", "").strip()
-    if typed:
-        code = services.normalise_code(typed) or "inconnu"
+    if not typed:
+        return render(request, "training/verify_form.html")
+    code = services.normalise_code(typed)
+    if code:
         return redirect("verify:code", code=code)
-    return render(request, "training/verify_form.html")
+    # Not even the shape of a code: the neutral answer, with what was typed kept to correct.
+    return _verify_page(request, None, typed[:100])
 
 
 @never_cache
@@ -363,7 +367,11 @@ def verify(request, code):
             "until": certificate.attempt.expires_at,
             "holder": f"{user.first_name}{initial}".strip() or "—",
         }
-    response = render(request, "training/verify.html", {"shown": shown})
+    return _verify_page(request, shown, code[:100])
+
+
+def _verify_page(request, shown, typed):
+    response = render(request, "training/verify.html", {"shown": shown, "typed": typed})
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
