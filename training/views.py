@@ -41,17 +41,13 @@ def index(request):
         return render(request, "training/summary.html", {"matrix": validity.matrix(practice, now)})
     membership = Membership.objects.get(practice=practice, user=request.user)
     row = validity.person(practice, membership, now)
-    open_attempts = {
-        a.module_id: a
-        for a in Attempt.objects.filter(
-            practice=practice, user=request.user, finished_at=None
-        ).order_by("started_at")
-    }
+    open_attempts, last_finished = _open_and_last(practice, request.user)
     lessons = dict(Module.objects.annotate(n=Count("lessons")).values_list("pk", "n"))
     cells = [
         {
             "cell": cell,
             "open": open_attempts.get(cell.module.pk),
+            "last": last_finished.get(cell.module.pk),
             "steps": lessons.get(cell.module.pk, 0) + 1,
         }
         for cell in row.cells
@@ -73,6 +69,37 @@ def index(request):
     )
 
 
+def _open_and_last(practice, user) -> tuple[dict, dict]:
+    """Per module: the attempt in progress, and the last finished one (one query).
+
+    An attempt left open on an earlier version of a module is not "in progress": taking
+    the module again starts on the current version. Only the light columns are read.
+    """
+    open_attempts, last_finished = {}, {}
+    attempts = (
+        Attempt.objects.filter(practice=practice, user=user)
+        .select_related("module")
+        .only(
+            "public_id",
+            "module_id",
+            "module_version",
+            "lesson_reached",
+            "finished_at",
+            "score",
+            "passed",
+            "module__version",
+        )
+        .order_by("started_at")
+    )
+    for attempt in attempts:
+        if attempt.finished_at is None:
+            if attempt.module_version == attempt.module.version:
+                open_attempts[attempt.module_id] = attempt
+        else:
+            last_finished[attempt.module_id] = attempt
+    return open_attempts, last_finished
+
+
 @practice_view(Cap.TAKE_TRAINING)
 @require_POST
 def start(request):
@@ -80,6 +107,8 @@ def start(request):
     if module is None:
         raise Http404
     attempt = services.attempt_start(practice=request.practice, user=request.user, module=module)
+    if request.POST.get("then") == "quiz":  # a retake from the explanations just read
+        return redirect(_url("quiz", request.practice, attempt_id=attempt.public_id))
     return redirect(_url("lesson", request.practice, attempt_id=attempt.public_id, position=1))
 
 
@@ -330,13 +359,17 @@ def attestation_file(request, attestation_id):
 # Public verification: no login, no second factor, and nothing but validity.
 
 
+@never_cache
 @require_GET
 def verify_form(request):
     typed = request.GET.get("code", "").strip()
-    if typed:
-        code = services.normalise_code(typed) or "inconnu"
+    if not typed:
+        return render(request, "training/verify_form.html")
+    code = services.normalise_code(typed)
+    if code:
         return redirect("verify:code", code=code)
-    return render(request, "training/verify_form.html")
+    # Not even the shape of a code: the neutral answer, with what was typed kept to correct.
+    return _verify_page(request, None, typed[:100])
 
 
 @never_cache
@@ -363,7 +396,11 @@ def verify(request, code):
             "until": certificate.attempt.expires_at,
             "holder": f"{user.first_name}{initial}".strip() or "—",
         }
-    response = render(request, "training/verify.html", {"shown": shown})
+    return _verify_page(request, shown, code[:100])
+
+
+def _verify_page(request, shown, typed):
+    response = render(request, "training/verify.html", {"shown": shown, "typed": typed})
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -39,6 +39,11 @@ def main(response) -> str:
     return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
 
 
+def neutral(response) -> str:
+    """The main content without the code typed back into the form (the visitor's own input)."""
+    return re.sub(r' value="[^"]*"', "", main(response))
+
+
 def test_the_certificate_pdf_says_who_where_what_when_and_how_to_check(cast, certificate):
     response = cast.client("staff").get(
         url(cast, "certificate_pdf", certificate_id=certificate.public_id)
@@ -98,15 +103,16 @@ class TestPublicCheck:
     ):
         client = Client()
         with time_machine.travel(datetime(2026, 6, 1, tzinfo=PARIS), tick=False):
-            unknown = main(client.get(f"/verifier/{services.new_code()}/"))
-            malformed = main(client.get("/verifier/pas-un-code/"))
+            unknown = neutral(client.get(f"/verifier/{services.new_code()}/"))
+            malformed = neutral(client.get("/verifier/pas-un-code/"))
+            typed = neutral(client.get("/verifier/", {"code": "n'importe quoi"}))
         with time_machine.travel(datetime(2027, 2, 4, tzinfo=PARIS), tick=False):
-            expired = main(client.get(f"/verifier/{certificate.code}/"))
+            expired = neutral(client.get(f"/verifier/{certificate.code}/"))
         assert "aucune attestation valable" in unknown
-        assert unknown == malformed == expired
+        assert unknown == malformed == typed == expired
         revise(tmp_path, "ingenierie-sociale", "2.0")
         with time_machine.travel(datetime(2026, 6, 1, tzinfo=PARIS), tick=False):
-            revised = main(client.get(f"/verifier/{certificate.code}/"))
+            revised = neutral(client.get(f"/verifier/{certificate.code}/"))
         assert revised == unknown
 
     def test_the_check_needs_no_login_and_no_second_factor(self, cast, certificate):
@@ -122,6 +128,17 @@ class TestPublicCheck:
         typed = certificate.code.lower().replace("-", " ")
         response = client.get("/verifier/", {"code": typed})
         assert response["Location"] == f"/verifier/{certificate.code}/"
-        assert (
-            client.get("/verifier/", {"code": "n'importe quoi"})["Location"] == "/verifier/inconnu/"
-        )
+
+    def test_a_code_that_does_not_match_stays_in_the_form_to_be_corrected(self, certificate):
+        """A typo in a 16-character code is fixed in place, not typed again from paper."""
+        client = Client()
+        typo = certificate.code[:-1]  # one character short: not even the shape of a code
+        response = client.get("/verifier/", {"code": typo})
+        assert response.status_code == 200
+        html = main(response)
+        assert "aucune attestation valable" in html
+        assert f'value="{typo}"' in html
+        assert "no-store" in response["Cache-Control"]
+        unknown = services.new_code()
+        html = main(client.get(f"/verifier/{unknown}/"))
+        assert f'value="{unknown}"' in html  # a well-formed but unknown code: kept too

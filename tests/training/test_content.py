@@ -81,7 +81,7 @@ def test_a_content_fix_updates_in_place_and_drops_removed_questions(modules, tmp
     removed = modules[4].questions.last().key
 
     def fix(data):
-        data["version"] = "1.1"
+        data["version"] = "1.9"
         data["lessons"][0]["title"]["fr"] = "Repérer un rançongiciel"  # a text fix
         data["questions"] = [q for q in data["questions"] if q["key"] != removed]
 
@@ -89,7 +89,7 @@ def test_a_content_fix_updates_in_place_and_drops_removed_questions(modules, tmp
     lesson_pk = modules[4].lessons.first().pk
     assert content.load(directory) == "0 created, 1 updated"
     module = Module.objects.get(key="logiciels-malveillants")
-    assert (module.version, module.major_version) == ("1.1", 1)
+    assert (module.version, module.major_version) == ("1.9", 1)
     assert Lesson.objects.get(pk=lesson_pk).title["fr"] == "Repérer un rançongiciel"
     assert not module.questions.filter(key=removed).exists()
 

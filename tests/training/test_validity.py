@@ -72,7 +72,7 @@ def test_a_major_revision_requires_retraining(cast, modules, tmp_path):
 
 def test_a_minor_revision_keeps_earlier_passes(cast, modules, tmp_path):
     take(cast.practice, cast.staff, modules[6], at=PASSED)
-    revise(tmp_path, "ingenierie-sociale", "1.1")
+    revise(tmp_path, "ingenierie-sociale", "1.9")
     assert state(cast, modules[6], datetime(2026, 3, 1, tzinfo=PARIS)).state == "valid"
 
 
@@ -80,8 +80,8 @@ def test_an_attempt_begun_before_a_revision_starts_over(cast, modules, tmp_path)
     client = cast.client("staff")
     client.post(url(cast, "start"), {"module": modules[6].key})
     stale = modules[6].attempts.get()
-    revise(tmp_path, "ingenierie-sociale", "1.1")
+    revise(tmp_path, "ingenierie-sociale", "1.9")
     response = client.get(url(cast, "quiz", attempt_id=stale.public_id))
     fresh = modules[6].attempts.exclude(pk=stale.pk).get()
     assert response["Location"] == url(cast, "lesson", attempt_id=fresh.public_id, position=1)
-    assert fresh.module_version == "1.1"
+    assert fresh.module_version == "1.9"
