@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.languages.AccountLanguage",
     "django_otp.middleware.OTPMiddleware",
     "portal.mfa.middleware.RequireVerifiedSecondFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,6 +293,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (portal/formats/en/formats.py), as on the French pages.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
