@@ -57,9 +57,13 @@ class TestCreatePractice:
 
     def test_regions_are_listed_in_french_alphabetical_order(self, cast):
         html = cast.client("outsider").get(reverse("practice_create")).content.decode()
-        names = [name for name in ("Hauts-de-France", "Île-de-France", "La Réunion") if name in html]
+        names = [
+            name for name in ("Hauts-de-France", "Île-de-France", "La Réunion") if name in html
+        ]
         assert len(names) == 3
-        assert html.index("Hauts-de-France") < html.index("Île-de-France") < html.index("La Réunion")
+        assert (
+            html.index("Hauts-de-France") < html.index("Île-de-France") < html.index("La Réunion")
+        )
 
 
 class TestSettings:
