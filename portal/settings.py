@@ -129,6 +129,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every request is a transaction that writes (the session's last-seen time), and a page
+    # and its htmx fragments arrive together: a deferred SQLite transaction that must
+    # upgrade its lock fails at once with "database is locked". Taking the write lock at
+    # BEGIN makes concurrent requests wait their turn instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Celery: without REDIS_URL, tasks run eagerly in-process (embedded mode).
