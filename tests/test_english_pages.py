@@ -147,3 +147,23 @@ def test_the_check_does_find_french():
     assert not french_left(
         f"<p>{PracticeFactory.build(name='Cabinet des Lilas').name}</p>", ["Cabinet des Lilas"]
     )
+
+
+def test_the_registry_and_an_incident_page_have_no_french_in_english(cast):
+    """Labels followed by a value ("Risk: …", "Controller: …") lost their French colon."""
+    from tests.incidents.test_incidents import make
+
+    incident = make(cast, description="Rançon")
+    slug = {"practice_slug": cast.practice.slug}
+    pages = [
+        reverse("registry:index", kwargs=slug),
+        reverse("incidents:detail", kwargs={**slug, "incident_id": incident.public_id}),
+    ]
+    client = english_client(cast, "admin")
+    found = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if left := french_left(response.content.decode(), [*data_of(cast), "Rançon"]):
+            found[url] = left
+    assert found == {}
