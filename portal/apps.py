@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
+        from portal import languages  # noqa: F401  (connects the login signal)
         from portal.mfa import signals  # noqa: F401  (connects the login signal)

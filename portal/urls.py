@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from portal import console_views, views
+from portal.languages import set_language
 from practices.urls import account_urlpatterns as practice_account_urls
 
 practice_urls = [

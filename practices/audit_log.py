@@ -2,7 +2,7 @@
 
 Events are written by every space through ``portal.audit.record``; this module only reads
 them. Actions of the practice space have their own wording; any other action is shown as
-"<kind of object> : <verb>", so a space added later is readable without touching this file.
+"<kind of object>: <verb>", so a space added later is readable without touching this file.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ def action_label(action: str, target_type: str = "") -> str:
     verb = action.rsplit(".", 1)[-1]
     if model is None:
         return action
-    return f"{capfirst(str(model._meta.verbose_name))} : {VERBS.get(verb, verb)}"
+    # ":" is Django's own msgid: " :" with a non-breaking space in French, ":" in English.
+    return f"{capfirst(str(model._meta.verbose_name))}{_(':')} {VERBS.get(verb, verb)}"
 
 
 def _field(model, name: str):

@@ -1,9 +1,15 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from practices.models import Invitation, Job, Membership, Oversight, Practice, Profession
 from practices.roles import Role
 from practices.validators import validate_finess, validate_siret
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 class PracticeForm(forms.ModelForm):
@@ -32,6 +38,20 @@ class PracticeForm(forms.ModelForm):
         model = Practice
         fields = ["name", "professions", "address", "postcode", "city", "region", "siret", "finess"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In alphabetical order as a French reader expects it: Île-de-France after
+        # Hauts-de-France, not after Provence-Alpes-Côte d'Azur (a byte sort puts "Î" last).
+        region = self.fields["region"]
+        regions = sorted(region.queryset, key=lambda r: _sort_key(r.name))
+        region.choices = [("", region.empty_label)] + [(r.pk, r.name) for r in regions]
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].replace(" ", "")
+        if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+            raise forms.ValidationError(_("Le code postal compte 5 chiffres."))
+        return postcode
 
     def clean_siret(self):
         siret = self.cleaned_data["siret"].replace(" ", "")

@@ -200,3 +200,47 @@ def _drop(admin_url, name):
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_concurrent_requests_on_sqlite_wait_instead_of_failing(tmp_path, django_db_blocker):
+    """Two requests that read then write at the same time (a page and its htmx fragment,
+    both saving the session): with the embedded settings, neither gets "database is locked"."""
+    import contextlib
+    import threading
+
+    from django.conf import settings
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = {**settings.DATABASES["default"], "NAME": str(tmp_path / "db.sqlite3")}
+    embedded = settings_of({"VIGIE_ENV": "development"}, ["DATABASES"])["DATABASES"]["default"]
+    config["OPTIONS"] = embedded["OPTIONS"]
+    setup = DatabaseWrapper(config)
+    with django_db_blocker.unblock(), setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE seen (n integer)")
+    setup.close()
+    both_read, errors = threading.Barrier(2, timeout=10), []
+
+    def request():
+        connection = DatabaseWrapper(config)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("BEGIN " + config["OPTIONS"].get("transaction_mode", ""))
+                cursor.execute("SELECT count(*) FROM seen")
+                # Deferred mode: both now hold a read lock. Immediate mode: the other one
+                # is still waiting at BEGIN, so the barrier breaks after half a second.
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    both_read.wait(timeout=0.5)
+                cursor.execute("INSERT INTO seen VALUES (1)")
+                cursor.execute("COMMIT")
+        except Exception as error:  # noqa: BLE001 (the failure is what is asserted)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with django_db_blocker.unblock():  # a throwaway file database, not the test database
+        threads = [threading.Thread(target=request) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []

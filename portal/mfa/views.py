@@ -35,6 +35,9 @@ def _enrolment_context(device, form):
     return {
         "form": form,
         "qr_svg": _qr_svg(device.config_url),
+        # A QR code cannot be scanned by the phone that shows it: the same otpauth:// link
+        # opens the authenticator app installed on that phone.
+        "otpauth_url": device.config_url,
         "key_groups": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
         "apps": COMPATIBLE_APPS,
     }

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import Due, Kind
@@ -81,7 +82,9 @@ def from_console(console, digest: dict | None) -> dict | None:
         return digest
     reasons = getattr(console, "REASON_LABELS", {})
     changes = getattr(console, "CHANGE_LABELS", {})
-    summary = [f"{changes.get(code, code)} : {n}" for code, n in digest.get("totals", {}).items()]
+    colon = gettext(":")  # " :" in French (non-breaking space), ":" in English
+    totals = digest.get("totals", {}).items()
+    summary = [f"{changes.get(code, code)}{colon} {n}" for code, n in totals]
     practices: dict[object, dict] = {}
     attention = digest.get("needs_attention", [])
     for item in [*attention, *digest.get("changed", [])]:
@@ -89,7 +92,7 @@ def from_console(console, digest: dict | None) -> dict | None:
         if key in practices:
             continue
         lines = [str(reasons.get(code, code)) for code in item.get("reasons", [])]
-        lines += [f"{changes.get(c, c)} : {n}" for c, n in item.get("changes", {}).items()]
+        lines += [f"{changes.get(c, c)}{colon} {n}" for c, n in item.get("changes", {}).items()]
         practices[key] = {
             "name": item.get("name", ""),
             "url": item.get("url", ""),
@@ -104,8 +107,6 @@ def minimal_digest(delegate, since: datetime) -> dict | None:
 
     Text is translated when called: call it under the recipient's language.
     """
-    from django.utils.translation import gettext
-
     from practices.access import overseen_by
     from registry.incidents.models import Incident, Status
 

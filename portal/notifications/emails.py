@@ -54,7 +54,7 @@ def _fallback(context: dict, label: str) -> str:
         ),
         None,
     )
-    text = f"{label} : {title}" if title else str(label)
+    text = f"{label}{gettext(':')} {title}" if title else str(label)
     if date:
         text += " — " + gettext("échéance le %(date)s") % {"date": _when(date)}
     return text

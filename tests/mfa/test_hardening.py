@@ -95,6 +95,16 @@ def test_enrolment_page_names_compatible_apps_and_the_qr_code_is_csp_safe(client
     assert all(len(group) == 4 for group in groups.split()[:-1])
 
 
+def test_on_a_phone_the_key_can_be_added_by_a_link_instead_of_scanning(client):
+    """The phone that shows the QR code cannot scan it: an otpauth:// link opens the app."""
+    user = UserFactory()
+    login_password(client, user)
+    page = client.get(reverse("mfa_enrol")).content.decode()
+    link = re.search(r'href="(otpauth://totp/[^"]+)"', page).group(1)
+    groups = re.search(r'class="key-groups"[^>]*>([A-Z2-7 ]+)<', page).group(1)
+    assert "secret=" + groups.replace(" ", "") in link and "issuer=Vigie" in link
+
+
 def test_code_from_an_independent_rfc6238_implementation_is_accepted(client):
     user = UserFactory()
     login_password(client, user)

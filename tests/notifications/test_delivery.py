@@ -118,8 +118,9 @@ def test_french_by_default_english_for_who_chose_it(rows, cast):
     expected = f"{deadline.day} {FRENCH_MONTHS[deadline.month - 1]} {deadline.year} "
     assert expected + f"{deadline:%H:%M}" in french.body  # Paris time, not UTC
     deadline = paris_deadline(english_row)
-    assert f"{ENGLISH_MONTHS[deadline.month - 1][:3]}" in english.body
-    assert f"{deadline.day}, {deadline.year}" in english.body
+    # Day first with a 24-hour clock in English too (portal/formats/en), as in French.
+    month = ENGLISH_MONTHS[deadline.month - 1]
+    assert f"{deadline.day} {month} {deadline.year}, {deadline:%H:%M}" in english.body
     assert '<html lang="en">' in body(english) and '<html lang="fr">' in body(french)
     # The incident's kind is named in the reader's language, not the language of the sweep.
     assert "Incident (Hameçonnage)" in french.body
@@ -243,6 +244,8 @@ def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
 def test_the_console_digest_shape_is_rendered():
     from types import SimpleNamespace
 
+    from django.utils import translation
+
     from portal.notifications.delegates import from_console
 
     console = SimpleNamespace(
@@ -255,14 +258,16 @@ def test_the_console_digest_shape_is_rendered():
             "changes": {"incidents_new": 1}}  # fmt: skip
     digest = {"totals": {"incidents_new": 3}, "changed": [lilas, port], "needs_attention": [lilas]}
     shaped = from_console(console, digest)
-    assert shaped["summary"] == ["nouveaux incidents : 3"]
+    assert shaped["summary"] == ["nouveaux incidents\u00a0: 3"]
     assert shaped["practices"] == [
-        {"name": "Lilas", "url": "/p/lilas/", "lines": ["délai dépassé", "nouveaux incidents : 2"],
-         "attention": True},
-        {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents : 1"],
+        {"name": "Lilas", "url": "/p/lilas/",
+         "lines": ["délai dépassé", "nouveaux incidents\u00a0: 2"], "attention": True},
+        {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents\u00a0: 1"],
          "attention": False},
     ]  # fmt: skip
     assert from_console(console, None) is None
+    with translation.override("en"):  # English typography: no space before the colon
+        assert from_console(console, digest)["summary"] == ["nouveaux incidents: 3"]
 
 
 def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
@@ -279,7 +284,9 @@ def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
     kinds = {"space.other": Kind("space.other", "Chose à faire")}
     with translation.override("fr"), timezone.override("Europe/Paris"):
         text = headline(row, kinds)
-    assert text == "Chose à faire : T-01 — Dossier patient — échéance le 2 mars 2026"
+    assert text == "Chose à faire\u00a0: T-01 — Dossier patient — échéance le 2 mars 2026"
+    with translation.override("en"), timezone.override("Europe/Paris"):
+        assert headline(row, kinds).startswith("Chose à faire: T-01")
 
 
 def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language():

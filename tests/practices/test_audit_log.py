@@ -30,8 +30,26 @@ def test_old_and_new_values_are_readable_in_french(cast):
     change_job(cast)
     html = cast.client("admin").get(url("audit", cast)).content.decode()
     assert "Rôle ou fonction modifié" in html
-    assert "<strong>Fonction</strong> : Secrétaire → Assistant(e)" in html
+    assert "<strong>Fonction</strong>\u00a0: Secrétaire → Assistant(e)" in html
     assert cast.admin.email in html and "127.0.0.1" in html
+
+
+def test_in_english_values_follow_english_typography_and_dates_stay_day_first(cast):
+    """No French " :" before a colon, and a recorded date reads 04/03/2026, not 03/04."""
+    change_job(cast)
+    audit.record(
+        action="registry.activity.update",
+        practice=cast.practice,
+        actor=cast.admin,
+        changes={"next_review_at": [None, "2026-03-04T10:00:00+00:00"]},
+    )
+    client = cast.client("admin")
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get(url("audit", cast)).content.decode()
+    assert "Role or job changed" in html
+    assert "<strong>Job</strong>: Secretary → Assistant" in html
+    assert "</strong> :" not in html and "</strong>\u00a0:" not in html
+    assert "04/03/2026 11:00" in html
 
 
 def test_practice_settings_changes_show_labels_not_codes(cast):

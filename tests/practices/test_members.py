@@ -1,6 +1,8 @@
 """Members page: roles and jobs, removal, leaving, the last-admin rule, second-factor reset,
 and delegate grants (visible to the practice, revocable at once)."""
 
+import re
+
 from django.core import mail
 from django.urls import reverse
 
@@ -8,7 +10,7 @@ from portal.mfa.models import EncryptedTOTPDevice
 from portal.models import AuditEvent
 from practices.models import Membership, Oversight
 from tests.factories import MembershipFactory, OversightFactory
-from tests.practices.helpers import url
+from tests.practices.helpers import invite, url
 
 
 def membership(cast, who) -> Membership:
@@ -25,6 +27,27 @@ class TestMembersPage:
         manage = [url("invite", cast), "/delegues/", "/retirer/", "/reinitialiser-2fa/"]
         assert all(action in admin_page for action in manage)
         assert not any(action in staff_page for action in manage)
+
+    def test_in_english_the_invitation_expiry_has_no_french_left(self, cast, on_commit):
+        invite(cast, on_commit)
+        client = cast.client("admin")
+        client.post(reverse("set_language"), {"language": "en"})
+        page = client.get(url("members", cast)).content.decode()
+        assert re.search(r"expires on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d", page)
+        assert " à " not in page and "expire le" not in page
+
+    def test_a_person_without_a_name_is_shown_by_e_mail_once(self, cast):
+        cast.staff.first_name = cast.staff.last_name = ""
+        cast.staff.save()
+        page = cast.client("admin").get(url("members", cast)).content.decode()
+        rows = re.findall(r'<th scope="row">(.*?)</th>', page, re.S)
+        assert [row.count(cast.staff.email) for row in rows if cast.staff.email in row] == [1]
+
+    def test_the_admin_cannot_reset_their_own_second_factor_from_the_team_list(self, cast):
+        page = cast.client("admin").get(url("members", cast)).content.decode()
+        own = url("member_reset_mfa", cast, member_id=membership(cast, "admin").public_id)
+        other = url("member_reset_mfa", cast, member_id=membership(cast, "staff").public_id)
+        assert own not in page and other in page
 
     def test_page_queries_do_not_grow_with_the_team(self, cast, django_assert_max_num_queries):
         for _ in range(5):

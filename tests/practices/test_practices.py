@@ -46,6 +46,25 @@ class TestCreatePractice:
         assert not Practice.objects.filter(name="Cabinet X").exists()
         assert not AuditEvent.objects.exists()
 
+    def test_a_short_postcode_is_refused_and_everything_typed_is_kept(self, cast):
+        response = cast.client("outsider").post(
+            reverse("practice_create"), practice_data(name="Cabinet Y", postcode="740")
+        )
+        html = response.content.decode()
+        assert "Le code postal compte 5 chiffres." in html
+        assert 'value="Cabinet Y"' in html and 'value="740"' in html
+        assert not Practice.objects.filter(name="Cabinet Y").exists()
+
+    def test_regions_are_listed_in_french_alphabetical_order(self, cast):
+        html = cast.client("outsider").get(reverse("practice_create")).content.decode()
+        names = [
+            name for name in ("Hauts-de-France", "Île-de-France", "La Réunion") if name in html
+        ]
+        assert len(names) == 3
+        assert (
+            html.index("Hauts-de-France") < html.index("Île-de-France") < html.index("La Réunion")
+        )
+
 
 class TestSettings:
     def test_admin_edits_settings_with_old_and_new_values_audited(self, cast):
