@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import formatting
 from portal.cards import Card, Figure
 from registry import cnil, services
 from registry.models import ProcessingActivity, RecordHeader
@@ -27,7 +28,7 @@ def card(practice, role) -> Card:
         figures=[
             Figure(
                 _("Complétude"),
-                "—" if completeness is None else f"{completeness} %",
+                formatting.percent(completeness),
                 "" if completeness is None else ("ok" if completeness >= 80 else "warn"),
             ),
             Figure(_("Fiches en vigueur"), active, "" if active else "warn"),

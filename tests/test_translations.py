@@ -56,3 +56,16 @@ def test_pages_render_in_english_when_chosen(client):
     html = client.get(reverse("account_login")).content.decode()
     assert "Skip to content" in html
     assert "Aller au contenu" not in html
+
+
+def test_percentages_follow_the_language():
+    from django.utils import translation
+
+    from portal.formatting import percent, share
+
+    with translation.override("fr"):
+        assert percent(98) == "98\u00a0%"  # the sign never wraps alone
+        assert share(0.5) == "50\u00a0%"
+        assert percent(None) == share(None) == "—"
+    with translation.override("en"):
+        assert percent(97.6) == "98%"

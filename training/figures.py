@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import formatting
 from portal.cards import Card, Figure
 from practices.roles import Cap, can
 from training import validity
@@ -12,7 +13,7 @@ from training.models import Attempt
 
 
 def _percent(share: float | None) -> str:
-    return f"{round(100 * share)} %" if share is not None else "—"
+    return formatting.share(share)
 
 
 def card(practice, role) -> Card:

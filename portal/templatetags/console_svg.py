@@ -8,6 +8,8 @@ next to them as text.
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from portal import formatting
+
 register = template.Library()
 
 COLOURS = {"ok": "#146c2e", "warn": "#8a5300", "bad": "#b3261e", "": "#5d6b7a"}
@@ -73,7 +75,5 @@ def sparkbars(values, width=72, height=16):
 
 @register.filter
 def percent(value):
-    """0..1 → "42 %"; None → "—"."""
-    if value is None:
-        return "—"
-    return f"{round(100 * float(value))} %"
+    """0..1 → "42 %" ("42%" in English); None → "—"."""
+    return formatting.share(value)

@@ -2,10 +2,18 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal import formatting
 from practices.access import practices_for
 from practices.roles import Cap, can
 
 register = template.Library()
+
+
+@register.filter
+def pct(number) -> str:
+    """A whole percentage in the reader's language: « 98 % », "98%"."""
+    return formatting.percent(number)
+
 
 # (label, url name, capability) of each space in a practice, in menu order.
 SPACE_LINKS = [

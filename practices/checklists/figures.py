@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import formatting
 from portal.cards import Card, Figure
 from practices.checklists.models import Answer, Run
 
@@ -25,7 +26,7 @@ def card(practice, role) -> Card:
     actions = Answer.objects.filter(
         practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None
     ).count()
-    rate = f"{round(100 * runs['on_time'] / runs['closed'])} %" if runs["closed"] else "—"
+    rate = formatting.share(runs["on_time"] / runs["closed"]) if runs["closed"] else "—"
     return Card(
         title=_("Contrôles"),
         url=reverse("checklists:index", kwargs={"practice_slug": practice.slug}),

@@ -54,7 +54,7 @@ def test_the_certificate_pdf_says_who_where_what_when_and_how_to_check(cast, cer
         "Cabinet des Lilas",
         "Ingénierie sociale",
         "03/02/2026",  # passed on
-        "87 %",  # score
+        "87\u00a0%",  # score
         "03/02/2027",  # valid until
         certificate.code,
         f"/verifier/{certificate.code}/",

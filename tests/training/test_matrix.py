@@ -94,7 +94,7 @@ def test_console_figures_per_practice_in_constant_queries(cast, team, modules):
 def test_the_admin_sees_everyone_with_colour_and_dates(cast, team):
     with time_machine.travel(NOW, tick=False):
         html = cast.client("admin").get(url(cast, "team")).content.decode()
-    assert "75 %" in html and "3 personnes sur 4" in html
+    assert "75\u00a0%" in html and "3 personnes sur 4" in html
     assert team["locum"].last_name in html and cast.staff.last_name in html
     assert 'class="cell-expiring"' in html and 'class="cell-expired"' in html
     assert "non requis" in html
@@ -110,7 +110,7 @@ def test_only_the_admin_opens_the_matrix(cast, modules, who):
 def test_the_delegate_reads_counts_never_a_person(cast, team):
     with time_machine.travel(NOW, tick=False):
         html = cast.client("delegate").get(url(cast, "index")).content.decode()
-    assert "75 %" in html and "3 personnes sur 4" in html
+    assert "75\u00a0%" in html and "3 personnes sur 4" in html
     for person in (cast.admin, cast.staff, team["assistant"], team["locum"]):
         assert person.last_name not in html and person.email not in html
     assert "Valable" not in html and "score" not in html.lower()
@@ -160,7 +160,7 @@ def test_the_dashboard_card(cast, team):
         card = figures.card(cast.practice, "admin")
     values = {str(f.label): f.value for f in card.figures}
     assert values == {
-        "Équipe à jour": "75 %",
+        "Équipe à jour": "75\u00a0%",
         "Personnes à jour": "3 / 4",
         "Expirent sous 30 jours": 1,
     }

@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from portal import formatting
+
 register = template.Library()
 
 
@@ -22,4 +24,4 @@ def prose(text: str) -> str:
 
 @register.filter
 def percent(share) -> str:
-    return "—" if share is None else f"{round(100 * share)} %"
+    return formatting.share(share)
