@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from portal import console_views, views
 from practices.urls import account_urlpatterns as practice_account_urls
@@ -30,7 +29,7 @@ practice_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("portal.mfa.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),

@@ -1,5 +1,7 @@
 import importlib
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 from django_otp.admin import OTPAdminSite
 
 from portal.cards import Card, Figure
@@ -45,6 +48,19 @@ def _card_functions():
                 raise  # a real missing dependency inside the space, not an absent space
             continue
         yield getattr(module, func_name)
+
+
+def set_language(request):
+    """The header's language button: Django's switch (cookie), and for a signed-in person
+    also their stored choice, the language of the e-mails Vigie sends them (reminders,
+    digests, invitations). A session without its second factor changes the page only."""
+    response = django_set_language(request)
+    code = request.POST.get("language") if request.method == "POST" else None
+    user = request.user
+    signed_in = user.is_authenticated and user.is_verified()
+    if signed_in and code in dict(settings.LANGUAGES) and user.language != code:
+        get_user_model().objects.filter(pk=user.pk).update(language=code)
+    return response
 
 
 @login_required

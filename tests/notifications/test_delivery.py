@@ -309,3 +309,31 @@ def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language()
         )
     with translation.override("en"), timezone.override("Europe/Paris"):
         assert "Backups" in headline(expiring) and "Sauvegardes" not in headline(expiring)
+
+
+def test_the_header_language_button_chooses_the_language_of_the_mails(rows, cast):
+    """Clicking "English" in the header is the one way a person chooses a language: it
+    must reach the mails, not only the pages (it used to set a cookie and nothing else)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    switch = reverse("set_language")
+    client = cast.client("admin")
+    response = client.post(switch, {"language": "en", "next": "/notifications/"})
+    assert response.status_code == 302
+    cast.admin.refresh_from_db()
+    assert cast.admin.language == "en"
+    delivery.deliver(rows["invitation"].pk)
+    [message] = mail.outbox
+    assert message.subject == "[Vigie] Invitation about to expire — Cabinet des Lilas"
+    assert '<html lang="en">' in body(message)
+    # Back to French the same way.
+    client.post(switch, {"language": "fr", "next": "/"})
+    cast.admin.refresh_from_db()
+    assert cast.admin.language == "fr"
+    # A password-only session (second factor not verified) changes its pages only.
+    half = Client()
+    half.force_login(cast.staff)
+    half.post(switch, {"language": "en", "next": "/accounts/login/"})
+    cast.staff.refresh_from_db()
+    assert cast.staff.language == "fr"
