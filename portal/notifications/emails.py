@@ -27,7 +27,13 @@ def language_of(user) -> str:
     return user.language if user.language in codes else settings.LANGUAGE_CODE
 
 
-def _when(value, fmt="DATE_FORMAT") -> str:
+# Dates as on every page of the portal (dd/mm/yyyy, Paris time), in both languages: the
+# long format wrote "1 décembre" for "1er décembre" and "Dec. 1, 2026" in English.
+DATE = "d/m/Y"
+DATETIME = "d/m/Y H:i"
+
+
+def _when(value, fmt=DATE) -> str:
     moment = parse_datetime(value) if isinstance(value, str) else value
     if moment is None:
         return str(value or "")
@@ -67,7 +73,7 @@ def headline(row, kinds=None) -> str:
     if row.kind == "invitation.expiring":
         return gettext("L'invitation envoyée à %(email)s expire le %(date)s.") % {
             "email": context.get("email", ""),
-            "date": _when(context.get("expires_at"), "DATETIME_FORMAT"),
+            "date": _when(context.get("expires_at"), DATETIME),
         }
     if row.kind == "checklist.due":
         return gettext("La liste de contrôle « %(title)s » est à faire avant le %(date)s.") % {
@@ -87,7 +93,7 @@ def headline(row, kinds=None) -> str:
         code = context.get("kind", "")
         values = {
             "kind": str(dict(IncidentKind.choices).get(code, code)),
-            "date": _when(context.get("deadline"), "DATETIME_FORMAT"),
+            "date": _when(context.get("deadline"), DATETIME),
         }
         if step == "72h":
             return (

@@ -66,6 +66,7 @@ def test_the_mail_names_the_practice_links_the_page_and_comes_from_the_configure
     assert message.subject == "[Vigie] Invitation bientôt expirée — Cabinet des Lilas"
     for text in (message.body, body(message)):
         assert "Cabinet des Lilas" in text
+        assert "le cabinet Cabinet" not in text  # "Rappel pour le cabinet Cabinet des…"
         assert "https://vigie.example.fr/p/cabinet-des-lilas/equipe/" in text
         assert "nouvelle@exemple.fr" in text
     assert message.extra_headers["X-Vigie-Reminder"] == str(rows["invitation"].public_id)
@@ -97,12 +98,6 @@ def paris_deadline(row):
     return parse_datetime(row.context["deadline"]).astimezone(ZoneInfo("Europe/Paris"))
 
 
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                 "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
-ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December"]  # fmt: skip
-
-
 def test_french_by_default_english_for_who_chose_it(rows, cast):
     delivery.deliver(rows["incident"].pk)
     cast.admin.language = "en"
@@ -114,12 +109,9 @@ def test_french_by_default_english_for_who_chose_it(rows, cast):
     french, english = mail.outbox
     assert french.subject == "[Vigie] Délai de 72 heures d'un incident — Cabinet des Lilas"
     assert english.subject == "[Vigie] An incident's 72-hour deadline — Cabinet des Lilas"
-    deadline = paris_deadline(rows["incident"])
-    expected = f"{deadline.day} {FRENCH_MONTHS[deadline.month - 1]} {deadline.year} "
-    assert expected + f"{deadline:%H:%M}" in french.body  # Paris time, not UTC
-    deadline = paris_deadline(english_row)
-    assert f"{ENGLISH_MONTHS[deadline.month - 1][:3]}" in english.body
-    assert f"{deadline.day}, {deadline.year}" in english.body
+    # Dates as on every page: dd/mm/yyyy, Paris time (not UTC), in both languages.
+    assert f"{paris_deadline(rows['incident']):%d/%m/%Y %H:%M}" in french.body
+    assert f"{paris_deadline(english_row):%d/%m/%Y %H:%M}" in english.body
     assert '<html lang="en">' in body(english) and '<html lang="fr">' in body(french)
     # The incident's kind is named in the reader's language, not the language of the sweep.
     assert "Incident (Hameçonnage)" in french.body
@@ -279,7 +271,7 @@ def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
     kinds = {"space.other": Kind("space.other", "Chose à faire")}
     with translation.override("fr"), timezone.override("Europe/Paris"):
         text = headline(row, kinds)
-    assert text == "Chose à faire : T-01 — Dossier patient — échéance le 2 mars 2026"
+    assert text == "Chose à faire : T-01 — Dossier patient — échéance le 02/03/2026"
 
 
 def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language():
@@ -304,7 +296,7 @@ def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language()
     with translation.override("fr"), timezone.override("Europe/Paris"):
         assert "« ref-001 — Dossier patient » du registre" in headline(review)
         assert headline(expiring) == (
-            "Votre formation « Sauvegardes » expire le 2 mars 2026 : refaites le module "
+            "Votre formation « Sauvegardes » expire le 02/03/2026 : refaites le module "
             "pour rester à jour."
         )
     with translation.override("en"), timezone.override("Europe/Paris"):
