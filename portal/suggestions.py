@@ -46,6 +46,31 @@ def choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def with_titles(items) -> list[Suggestion]:
+    """The suggestions, each with ``display_title``: its checklist's or preset's title in
+    the reader's language (two queries whatever their number). ``title`` keeps the text
+    as the delegate saw it when sending, in the delegate's language: shown only when the
+    item has left the library."""
+    items = list(items)
+    codes = {s.key for s in items if s.kind == Suggestion.Kind.CHECKLIST}
+    keys = {s.key for s in items if s.kind == Suggestion.Kind.PRESET}
+    titles = {
+        Suggestion.Kind.CHECKLIST: {
+            t.code: t.local_title for t in Template.objects.filter(code__in=codes)
+        }
+        if codes
+        else {},
+        Suggestion.Kind.PRESET: {p.key: p.name for p in Preset.objects.filter(key__in=keys)}
+        if keys
+        else {},
+    }
+    for suggestion in items:
+        suggestion.display_title = titles.get(suggestion.kind, {}).get(suggestion.key) or (
+            suggestion.title
+        )
+    return items
+
+
 def suggestion_send(*, delegate, practices, kind: str, key: str, note: str = "") -> dict:
     """Suggest ``kind``/``key`` to each practice; every one must grant the delegate access.
 

@@ -133,7 +133,7 @@ def test_staff_and_delegates_cannot_decide(two_granted, who):
     client = cast.client(who)
     page = client.get(reverse("suggestions", kwargs={"practice_slug": cast.practice.slug}))
     assert page.status_code == 200
-    assert suggestion.title in page.content.decode()
+    assert "Sauvegardes faites" in page.content.decode()  # the checklist "backups"
     dashboard = client.get(cast.practice.get_absolute_url()).content.decode()
     assert "Suggestions du délégué" not in dashboard
     for name in ("suggestion_accept", "suggestion_decline"):
@@ -188,3 +188,30 @@ def test_accepting_a_preset_adopts_it_as_a_draft_fiche(two_granted):
         suggestions.suggestion_send(
             delegate=cast.delegate, practices=[cast.practice], kind="preset", key="nope"
         )
+
+
+def test_each_reader_sees_the_suggested_item_in_their_own_language(two_granted):
+    """A delegate browsing in English suggests a checklist: the French admin reads its
+    French title (the title was kept in the delegate's language and shown as such)."""
+    cast, _second = two_granted
+    delegate = cast.client("delegate")
+    delegate.post(reverse("set_language"), {"language": "en", "next": SUGGEST})
+    send(delegate, cast.practice.slug)
+    suggestion = Suggestion.objects.get()
+    assert suggestion.title == "Backups done"  # as the delegate saw it
+    assert "Backups done" in delegate.get(SUGGEST).content.decode()
+    admin = cast.client("admin")
+    url = reverse("suggestions", kwargs={"practice_slug": cast.practice.slug})
+    html = admin.get(url).content.decode()
+    assert "Liste de contrôle — Sauvegardes faites" in html and "Backups done" not in html
+    accept = reverse(
+        "suggestion_accept",
+        kwargs={"practice_slug": cast.practice.slug, "suggestion_id": suggestion.public_id},
+    )
+    shown = [str(m) for m in admin.post(accept, follow=True).context["messages"]]
+    assert shown == ["Suggestion acceptée : « Liste de contrôle — Sauvegardes faites »."]
+    html = admin.get(url).content.decode()
+    assert "Sauvegardes faites" in html and "Backups done" not in html
+    # An item gone from the library keeps the title it was sent with.
+    Suggestion.objects.filter(pk=suggestion.pk).update(key="retired", status="pending")
+    assert "Backups done" in admin.get(url).content.decode()
