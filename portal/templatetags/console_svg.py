@@ -73,7 +73,7 @@ def sparkbars(values, width=72, height=16):
 
 @register.filter
 def percent(value):
-    """0..1 → "42 %"; None → "—"."""
+    """0..1 → "42 %" (no-break space: never "42" and "%" on two lines); None → "—"."""
     if value is None:
         return "—"
-    return f"{round(100 * float(value))} %"
+    return f"{round(100 * float(value))}\u00a0%"

@@ -81,7 +81,8 @@ def test_the_page_states_the_score_formula_and_the_figures(three):
     row = re.search(r"<tr class=\"needs-attention\">.*?Cabinet des Lilas.*?</tr>", html, re.S)
     assert row, "the Lilas row is marked as needing attention"
     text = row.group(0)
-    assert "50 %" in text and "80 %" in text and "33 %" in text  # registry, training, checklists
+    # registry, training, checklists; a no-break space: "50" and "%" never on two lines
+    assert "50\u00a0%" in text and "80\u00a0%" in text and "33\u00a0%" in text
     assert "1 sur 3 périodes" in text and "<strong>6</strong>" in text
     assert "délai de 72 h dépassé" in text
 
