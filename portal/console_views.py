@@ -131,7 +131,7 @@ def _csv_row(row) -> list:
         ", ".join(row.practice.profession_labels),
         row.practice.region.name,
         _local_date(row.since, "%d/%m/%Y"),
-        _percent(registry.get("completeness")),
+        _percent(row.rates.get("registry_completeness")),
         registry.get("entries", ""),
         registry.get("review_overdue", ""),
         _percent(training.get("coverage")),

@@ -85,6 +85,7 @@ def test_the_page_states_the_score_formula_and_the_figures(three):
     assert "50\u00a0%" in text and "80\u00a0%" in text and "33\u00a0%" in text
     assert "1 sur 3 périodes" in text and "<strong>6</strong>" in text
     assert "délai de 72 h dépassé" in text
+    assert "sans aucune fiche compte pour 0\u00a0%" in html or "compte pour 0 %" in html
 
 
 def test_pictures_are_inline_svg_without_style_attributes(three):
