@@ -218,6 +218,9 @@ def test_delegate_weekly_digest_lists_the_practices_overseen(cast):
     assert "Cabinet des Lilas" in message.body
     assert "Maison de santé du Port" not in message.body + body(message)  # not granted
     assert "/delegue/" in message.body
+    # Lines start with a capital, in the text and the HTML ("nouveaux incidents : 1").
+    for text in (message.body, body(message)):
+        assert "Nouveaux incidents : 1" in text and "nouveaux incidents" not in text
 
 
 def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
