@@ -79,9 +79,15 @@ def from_console(console, digest: dict | None) -> dict | None:
     practices in "needs_attention" and "changed") in the shape the mail renders."""
     if not digest or "practices" in digest:
         return digest
+    from django.utils.translation import gettext
+
     reasons = getattr(console, "REASON_LABELS", {})
     changes = getattr(console, "CHANGE_LABELS", {})
-    summary = [f"{changes.get(code, code)} : {n}" for code, n in digest.get("totals", {}).items()]
+    # ":" is Django's own msgid: " :" (no-break space) in French, ":" in English.
+    colon = gettext(":")
+    summary = [
+        f"{changes.get(code, code)}{colon} {n}" for code, n in digest.get("totals", {}).items()
+    ]
     practices: dict[object, dict] = {}
     attention = digest.get("needs_attention", [])
     for item in [*attention, *digest.get("changed", [])]:
@@ -89,7 +95,7 @@ def from_console(console, digest: dict | None) -> dict | None:
         if key in practices:
             continue
         lines = [str(reasons.get(code, code)) for code in item.get("reasons", [])]
-        lines += [f"{changes.get(c, c)} : {n}" for c, n in item.get("changes", {}).items()]
+        lines += [f"{changes.get(c, c)}{colon} {n}" for c, n in item.get("changes", {}).items()]
         practices[key] = {
             "name": item.get("name", ""),
             "url": item.get("url", ""),

@@ -60,7 +60,8 @@ def _fallback(context: dict, label: str) -> str:
         ),
         None,
     )
-    text = f"{label} : {title}" if title else str(label)
+    # ":" is Django's own msgid: " :" (no-break space) in French, ":" in English.
+    text = f"{label}{gettext(':')} {title}" if title else str(label)
     if date:
         text += " — " + gettext("échéance le %(date)s") % {"date": _when(date)}
     return text

@@ -139,6 +139,8 @@ def test_daily_digest_groups_waiting_rows_per_person_and_practice(cast):
     waiting = SentReminder.objects.filter(recipient=cast.admin, delivery=Mode.DAILY)
     assert digest.subject == f"[Vigie] Votre résumé du jour : {waiting.count()} rappels"
     html = body(digest)
+    # Label and sentence joined by a dash, as in the HTML part (" : " is French only).
+    assert "- Invitation bientôt expirée — L'invitation envoyée à a@exemple.fr" in digest.body
     assert html.index("Cabinet des Lilas") < html.index("a@exemple.fr")
     assert html.index("Cabinet du Port") < html.index("b@exemple.fr")
     assert "desabonnement" in digest.body
@@ -220,7 +222,7 @@ def test_delegate_weekly_digest_lists_the_practices_overseen(cast):
     assert "/delegue/" in message.body
     # Lines start with a capital, in the text and the HTML ("nouveaux incidents : 1").
     for text in (message.body, body(message)):
-        assert "Nouveaux incidents : 1" in text and "nouveaux incidents" not in text
+        assert "Nouveaux incidents\u00a0: 1" in text and "nouveaux incidents" not in text
 
 
 def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
@@ -238,6 +240,8 @@ def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
 def test_the_console_digest_shape_is_rendered():
     from types import SimpleNamespace
 
+    from django.utils import translation
+
     from portal.notifications.delegates import from_console
 
     console = SimpleNamespace(
@@ -249,14 +253,18 @@ def test_the_console_digest_shape_is_rendered():
     port = {"practice_id": 2, "name": "Port", "url": "/p/port/", "reasons": [],
             "changes": {"incidents_new": 1}}  # fmt: skip
     digest = {"totals": {"incidents_new": 3}, "changed": [lilas, port], "needs_attention": [lilas]}
-    shaped = from_console(console, digest)
-    assert shaped["summary"] == ["nouveaux incidents : 3"]
+    with translation.override("fr"):
+        shaped = from_console(console, digest)
+    # French typography: a no-break space before the colon ("nouveaux" and "3" stay together).
+    assert shaped["summary"] == ["nouveaux incidents\u00a0: 3"]
     assert shaped["practices"] == [
-        {"name": "Lilas", "url": "/p/lilas/", "lines": ["délai dépassé", "nouveaux incidents : 2"],
-         "attention": True},
-        {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents : 1"],
+        {"name": "Lilas", "url": "/p/lilas/",
+         "lines": ["délai dépassé", "nouveaux incidents\u00a0: 2"], "attention": True},
+        {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents\u00a0: 1"],
          "attention": False},
     ]  # fmt: skip
+    with translation.override("en"):  # no space before the colon in English
+        assert from_console(console, digest)["summary"] == ["nouveaux incidents: 3"]
     assert from_console(console, None) is None
 
 
@@ -274,7 +282,7 @@ def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
     kinds = {"space.other": Kind("space.other", "Chose à faire")}
     with translation.override("fr"), timezone.override("Europe/Paris"):
         text = headline(row, kinds)
-    assert text == "Chose à faire : T-01 — Dossier patient — échéance le 02/03/2026"
+    assert text == "Chose à faire\u00a0: T-01 — Dossier patient — échéance le 02/03/2026"
 
 
 def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language():
