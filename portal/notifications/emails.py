@@ -112,6 +112,13 @@ def headline(row, kinds=None) -> str:
         )
     if row.kind == "delegate.weekly":
         return gettext("Le résumé de la semaine des cabinets que vous suivez.")
+    if row.kind == "suggestion.pending":
+        return gettext(
+            "%(delegate)s suggère « %(title)s » au cabinet. Acceptez ou refusez la suggestion."
+        ) % {
+            "delegate": context.get("delegate") or gettext("Un délégué numérique en santé"),
+            "title": _title(context),
+        }
     if row.kind == "registry.review_due":
         return gettext(
             "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "

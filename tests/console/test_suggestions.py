@@ -215,3 +215,59 @@ def test_each_reader_sees_the_suggested_item_in_their_own_language(two_granted):
     # An item gone from the library keeps the title it was sent with.
     Suggestion.objects.filter(pk=suggestion.pk).update(key="retired", status="pending")
     assert "Backups done" in admin.get(url).content.decode()
+
+
+def test_the_practice_admins_are_told_of_a_suggestion_by_the_reminder_sweep(two_granted):
+    """Nothing told an admin that a suggestion waited, unless they opened the dashboard:
+    the sweep now mails it once, to the admins, in their language, linking to the page."""
+    from django.core import mail
+
+    from portal.notifications import delivery, sweep
+    from portal.notifications.models import SentReminder
+
+    cast, second = two_granted
+    cast.admin.language = "en"
+    cast.admin.save()
+    suggestions.suggestion_send(
+        delegate=cast.delegate, practices=[cast.practice, second], kind="checklist", key="backups"
+    )
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    rows = SentReminder.objects.filter(kind="suggestion.pending", practice=cast.practice)
+    assert list(rows.values_list("recipient", flat=True)) == [cast.admin.pk]  # not the staff
+    row = rows.get()
+    assert row.url == f"/p/{cast.practice.slug}/suggestions/"
+    assert delivery.deliver(row.pk) == "sent"
+    [message] = mail.outbox
+    assert message.to == [cast.admin.email]
+    assert "Backups done" in message.body and "Sauvegardes" not in message.body
+    assert cast.delegate.display_name in message.body
+    assert f"/p/{cast.practice.slug}/suggestions/" in message.body
+    # The portal's list, in the language of the page.
+    html = cast.client("admin").get("/notifications/").content.decode()
+    assert "suggère « Sauvegardes faites » au cabinet" in html
+    # Once only; a decided suggestion is not reminded.
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    assert rows.count() == 1
+    suggestion = Suggestion.objects.get(practice=cast.practice)
+    suggestions.suggestion_decline(suggestion=suggestion, user=cast.admin)
+    assert [d.practice_id for d in suggestions.due(timezone.now())] == [second.pk]
+
+
+def test_a_french_admin_reads_the_suggestion_reminder_in_french(two_granted):
+    from django.utils import translation
+
+    from portal.notifications import sweep
+    from portal.notifications.emails import headline
+    from portal.notifications.models import SentReminder
+
+    cast, _second = two_granted
+    suggestions.suggestion_send(
+        delegate=cast.delegate, practices=[cast.practice], kind="checklist", key="backups"
+    )
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    row = SentReminder.objects.get(kind="suggestion.pending")
+    with translation.override("fr"):
+        assert headline(row) == (
+            f"{cast.delegate.display_name} suggère « Sauvegardes faites » au cabinet. "
+            "Acceptez ou refusez la suggestion."
+        )
