@@ -37,6 +37,11 @@ def test_a_delegate_reads_filters_and_suggests(page):  # noqa: F811
     assert page.locator("table.console-table svg").count() >= 2
     page.screenshot(path=SCREENSHOTS / "delegate-console.png", full_page=True)
     assert violations() == []
+    # The column the rows are sorted by is marked for the eye, not only for aria-sort.
+    arrow = "el => getComputedStyle(el, '::after').content"
+    assert "▲" in page.locator("th[aria-sort=ascending] a").evaluate(arrow)
+    page.click("th[aria-sort=ascending] a")
+    assert "▼" in page.locator("th[aria-sort=descending] a").evaluate(arrow)
 
     page.select_option("#id_profession", "kinesitherapeute")
     page.click("form.console-filters button[type=submit]")
