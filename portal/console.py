@@ -63,6 +63,7 @@ RATE_LABELS = {
 REASON_LABELS = {
     "late_incident": _("délai de 72 h dépassé sans décision CNIL enregistrée"),
     "low_score": _interpolate(_("score inférieur à %(n)s"), {"n": ATTENTION_SCORE}),
+    "empty_registry": _("registre des traitements vide"),
     "review_overdue": _("revue du registre en retard"),
     "open_actions": _interpolate(
         _("au moins %(n)s actions ouvertes"), {"n": ATTENTION_OPEN_ACTIONS}
@@ -223,15 +224,25 @@ def _activity(ids, now) -> dict:
     return series
 
 
+def empty_registry(row: Row) -> bool:
+    """The registry space answered for the practice, and its record has no fiche."""
+    return row.registry is not None and not row.registry.get("entries")
+
+
 def rates(row: Row) -> dict:
-    """The rates (0..1) the score averages; None where the figure is missing."""
+    """The rates (0..1) the score averages; None where the figure is missing.
+
+    An empty record counts as 0 % complete: the record is compulsory, and a practice
+    that has not started it must not score better than one half-way through.
+    """
     registry, training = row.registry or {}, row.training or {}
     entries = registry.get("entries") or 0
     freshness = None
     if row.registry is not None and entries:
         freshness = max(0.0, 1 - (registry.get("review_overdue") or 0) / entries)
+    completeness = 0.0 if empty_registry(row) else registry.get("completeness")
     return {
-        "registry_completeness": registry.get("completeness"),
+        "registry_completeness": completeness,
         "registry_freshness": freshness,
         "training_coverage": training.get("coverage"),
         "checklists_on_time": row.on_time,
@@ -259,6 +270,8 @@ def reasons(row: Row, now) -> list[str]:
         found.append("no_data")
     elif row.score < ATTENTION_SCORE:
         found.append("low_score")
+    if empty_registry(row):
+        found.append("empty_registry")
     if row.registry and row.registry.get("review_overdue"):
         found.append("review_overdue")
     if row.open_actions >= ATTENTION_OPEN_ACTIONS:
@@ -334,7 +347,7 @@ def in_band(value: int | None, band: str) -> bool:
 SORT_KEYS = {
     "name": lambda r: r.practice.name.casefold(),
     "region": lambda r: r.practice.region.name.casefold(),
-    "registry": lambda r: (r.registry or {}).get("completeness"),
+    "registry": lambda r: r.rates.get("registry_completeness"),
     "training": lambda r: (r.training or {}).get("coverage"),
     "on_time": lambda r: r.on_time,
     "actions": lambda r: r.open_actions,

@@ -131,7 +131,7 @@ def _csv_row(row) -> list:
         ", ".join(row.practice.profession_labels),
         row.practice.region.name,
         _local_date(row.since, "%d/%m/%Y"),
-        _percent(registry.get("completeness")),
+        _percent(row.rates.get("registry_completeness")),
         registry.get("entries", ""),
         registry.get("review_overdue", ""),
         _percent(training.get("coverage")),
@@ -183,7 +183,7 @@ def suggest(request):
         else:
             _sent_message(request, result)
             return redirect("delegate_suggest")
-    sent = (
+    sent = suggestions.with_titles(
         Suggestion.objects.filter(delegate=request.user, practice__in=granted)
         .select_related("practice")
         .order_by("-created_at", "-id")[:100]
@@ -219,7 +219,7 @@ def _sent_message(request, result) -> None:
 @require_GET
 def practice_suggestions(request):
     """The practice's suggestions from its delegates: pending first, then decided ones."""
-    items = (
+    items = suggestions.with_titles(
         Suggestion.objects.filter(practice=request.practice)
         .select_related("delegate", "decided_by")
         .order_by("-created_at", "-id")
@@ -251,7 +251,9 @@ def suggestion_decide(request, suggestion_id, decision):
         messages.error(request, _("Cette suggestion a déjà été traitée ou n'est plus disponible."))
     else:
         if decision == "accept":
-            messages.success(request, _("Suggestion acceptée : « %(t)s ».") % {"t": suggestion})
+            (shown,) = suggestions.with_titles([suggestion])
+            label = f"{shown.get_kind_display()} — {shown.display_title}"
+            messages.success(request, _("Suggestion acceptée : « %(t)s ».") % {"t": label})
         else:
             messages.success(request, _("Suggestion refusée."))
     return redirect("suggestions", practice_slug=request.practice.slug)

@@ -22,10 +22,12 @@ def _save(user, code) -> None:
 
 
 def set_language(request):
-    """Django's language switch, which also saves the choice of a signed-in person."""
+    """Django's language switch, which also saves the choice of a signed-in person (with
+    their second factor: a password-only session changes the page, not the account)."""
     response = django_set_language(request)
-    if request.method == "POST" and request.user.is_authenticated:
-        _save(request.user, request.POST.get("language"))
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and user.is_verified():
+        _save(user, request.POST.get("language"))
     return response
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal import audit
 from portal.models import Suggestion
+from portal.reminders import Due, Kind
 from practices.access import overseen_by
 from practices.checklists.models import Template
 from practices.checklists.services import checklist_activate
@@ -44,6 +47,31 @@ def choices() -> dict[str, list[tuple[str, str]]]:
         Suggestion.Kind.CHECKLIST: checklist_choices(),
         Suggestion.Kind.PRESET: preset_choices(),
     }
+
+
+def with_titles(items) -> list[Suggestion]:
+    """The suggestions, each with ``display_title``: its checklist's or preset's title in
+    the reader's language (two queries whatever their number). ``title`` keeps the text
+    as the delegate saw it when sending, in the delegate's language: shown only when the
+    item has left the library."""
+    items = list(items)
+    codes = {s.key for s in items if s.kind == Suggestion.Kind.CHECKLIST}
+    keys = {s.key for s in items if s.kind == Suggestion.Kind.PRESET}
+    titles = {
+        Suggestion.Kind.CHECKLIST: {
+            t.code: t.local_title for t in Template.objects.filter(code__in=codes)
+        }
+        if codes
+        else {},
+        Suggestion.Kind.PRESET: {p.key: p.name for p in Preset.objects.filter(key__in=keys)}
+        if keys
+        else {},
+    }
+    for suggestion in items:
+        suggestion.display_title = titles.get(suggestion.kind, {}).get(suggestion.key) or (
+            suggestion.title
+        )
+    return items
 
 
 def suggestion_send(*, delegate, practices, kind: str, key: str, note: str = "") -> dict:
@@ -133,3 +161,58 @@ def suggestion_accept(*, suggestion: Suggestion, user, request=None) -> Suggesti
 def suggestion_decline(*, suggestion: Suggestion, user, request=None) -> Suggestion:
     status = Suggestion.Status.DECLINED
     return _decide(suggestion=suggestion, user=user, status=status, request=request)
+
+
+# --- reminder source (see portal/reminders.py): a suggestion waits for the admins -------
+
+KINDS = {
+    "suggestion.pending": Kind("suggestion.pending", _("Suggestion d'un délégué à examiner")),
+}
+
+
+def _texts(value) -> tuple[str, str]:
+    """``(French, English)`` of a content text: ``{"fr": …, "en": …}`` or plain text."""
+    if isinstance(value, dict):
+        return value.get("fr", ""), value.get("en") or value.get("fr", "")
+    return str(value or ""), str(value or "")
+
+
+def due(now):
+    """Each pending suggestion, once, to the practice's admins (three queries)."""
+    pending = list(
+        Suggestion.objects.filter(status=Suggestion.Status.PENDING).select_related(
+            "practice", "delegate"
+        )
+    )
+    codes = {s.key for s in pending if s.kind == Suggestion.Kind.CHECKLIST}
+    keys = {s.key for s in pending if s.kind == Suggestion.Kind.PRESET}
+    titles = {
+        Suggestion.Kind.CHECKLIST: {
+            t.code: _texts(t.title) for t in Template.objects.filter(code__in=codes)
+        }
+        if codes
+        else {},
+        Suggestion.Kind.PRESET: {
+            p.key: _texts(p.data.get("name")) for p in Preset.objects.filter(key__in=keys)
+        }
+        if keys
+        else {},
+    }
+    for suggestion in pending:
+        french, english = titles.get(suggestion.kind, {}).get(suggestion.key) or (
+            suggestion.title,
+            suggestion.title,
+        )
+        yield Due(
+            kind="suggestion.pending",
+            practice_id=suggestion.practice_id,
+            object_key=f"portal.suggestion:{suggestion.public_id}",
+            step="pending",
+            url=reverse("suggestions", kwargs={"practice_slug": suggestion.practice.slug}),
+            context={
+                "title": french,
+                "title_en": english,
+                "delegate": suggestion.delegate.display_name if suggestion.delegate else "",
+            },
+            roles=("admin",),
+        )

@@ -1,5 +1,6 @@
 import importlib
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -114,7 +115,6 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception:
         status["database"] = "down"
-    from django.conf import settings
 
     if settings.REDIS_URL:
         import redis

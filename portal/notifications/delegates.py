@@ -80,6 +80,8 @@ def from_console(console, digest: dict | None) -> dict | None:
     practices in "needs_attention" and "changed") in the shape the mail renders."""
     if not digest or "practices" in digest:
         return digest
+    from django.utils.translation import gettext
+
     reasons = getattr(console, "REASON_LABELS", {})
     changes = getattr(console, "CHANGE_LABELS", {})
     colon = gettext(":")  # " :" in French (non-breaking space), ":" in English

@@ -27,7 +27,13 @@ def language_of(user) -> str:
     return user.language if user.language in codes else settings.LANGUAGE_CODE
 
 
-def _when(value, fmt="DATE_FORMAT") -> str:
+# Dates as on every page of the portal (dd/mm/yyyy, Paris time), in both languages: the
+# long format wrote "1 décembre" for "1er décembre" and "Dec. 1, 2026" in English.
+DATE = "d/m/Y"
+DATETIME = "d/m/Y H:i"
+
+
+def _when(value, fmt=DATE) -> str:
     moment = parse_datetime(value) if isinstance(value, str) else value
     if moment is None:
         return str(value or "")
@@ -54,6 +60,7 @@ def _fallback(context: dict, label: str) -> str:
         ),
         None,
     )
+    # ":" is Django's own msgid: " :" (no-break space) in French, ":" in English.
     text = f"{label}{gettext(':')} {title}" if title else str(label)
     if date:
         text += " — " + gettext("échéance le %(date)s") % {"date": _when(date)}
@@ -67,7 +74,7 @@ def headline(row, kinds=None) -> str:
     if row.kind == "invitation.expiring":
         return gettext("L'invitation envoyée à %(email)s expire le %(date)s.") % {
             "email": context.get("email", ""),
-            "date": _when(context.get("expires_at"), "DATETIME_FORMAT"),
+            "date": _when(context.get("expires_at"), DATETIME),
         }
     if row.kind == "checklist.due":
         return gettext("La liste de contrôle « %(title)s » est à faire avant le %(date)s.") % {
@@ -87,7 +94,7 @@ def headline(row, kinds=None) -> str:
         code = context.get("kind", "")
         values = {
             "kind": str(dict(IncidentKind.choices).get(code, code)),
-            "date": _when(context.get("deadline"), "DATETIME_FORMAT"),
+            "date": _when(context.get("deadline"), DATETIME),
         }
         if step == "72h":
             return (
@@ -105,6 +112,13 @@ def headline(row, kinds=None) -> str:
         )
     if row.kind == "delegate.weekly":
         return gettext("Le résumé de la semaine des cabinets que vous suivez.")
+    if row.kind == "suggestion.pending":
+        return gettext(
+            "%(delegate)s suggère « %(title)s » au cabinet. Acceptez ou refusez la suggestion."
+        ) % {
+            "delegate": context.get("delegate") or gettext("Un délégué numérique en santé"),
+            "title": _title(context),
+        }
     if row.kind == "registry.review_due":
         return gettext(
             "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "

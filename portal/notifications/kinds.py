@@ -17,6 +17,7 @@ REMINDER_SOURCES = [
     "registry.incidents.reminders",
     "training.reminders",
     "portal.notifications.delegates",
+    "portal.suggestions",
 ]
 
 # A kind that is a digest itself: sent or not, never folded into another digest.

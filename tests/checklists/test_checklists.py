@@ -261,8 +261,7 @@ class TestRemindersAndTrend:
         row = SentReminder(kind=due.kind, step=due.step, context=due.context)
         with translation.override("fr"), timezone.override(PARIS):
             assert headline(row) == (
-                "La liste de contrôle « Postes de travail et USB » est à faire avant le "
-                "1 novembre 2026."
+                "La liste de contrôle « Postes de travail et USB » est à faire avant le 01/11/2026."
             )
         with translation.override("en"), timezone.override(PARIS):
             text = headline(row)

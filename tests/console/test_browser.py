@@ -37,6 +37,11 @@ def test_a_delegate_reads_filters_and_suggests(page):  # noqa: F811
     assert page.locator("table.console-table svg").count() >= 2
     page.screenshot(path=SCREENSHOTS / "delegate-console.png", full_page=True)
     assert violations() == []
+    # The column the rows are sorted by is marked for the eye, not only for aria-sort.
+    arrow = "el => getComputedStyle(el, '::after').content"
+    assert "▲" in page.locator("th[aria-sort=ascending] a").evaluate(arrow)
+    page.click("th[aria-sort=ascending] a")
+    assert "▼" in page.locator("th[aria-sort=descending] a").evaluate(arrow)
 
     page.select_option("#id_profession", "kinesitherapeute")
     page.click("form.console-filters button[type=submit]")
@@ -58,3 +63,32 @@ def test_a_delegate_reads_filters_and_suggests(page):  # noqa: F811
     page.wait_for_url("**/delegue/suggestions/")
     assert "Suggestion envoyée à 2 cabinets." in page.content()
     assert violations() == []
+
+
+def test_the_console_suggestions_and_notifications_fit_a_phone(page):  # noqa: F811
+    """390 px wide: nothing makes the page scroll sideways (the console's wide table
+    scrolls inside its own box). The console's hidden sparkline text escaped that box and
+    widened the page to ~900 px; the notification list's four columns and the header's
+    buttons did not fit either."""
+    from django.utils import timezone
+
+    from portal.notifications import sweep
+    from practices.checklists import content
+    from tests.notifications.helpers import late_incident
+
+    content.load()
+    lilas = PracticeFactory(name="Cabinet médical des Lilas", slug="lilas")
+    delegate = OversightFactory(practice=lilas).delegate
+    kine = PracticeFactory(name="Cabinet de kinésithérapie du Vieux-Port", slug="kine")
+    OversightFactory(practice=kine, delegate=delegate)
+    late_incident(lilas)
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)  # the weekly digest, in the list
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, delegate.email, PASSWORD)
+    enrol(page)
+    page.wait_for_url("**/delegue/")
+    for url in ("/delegue/", "/delegue/suggestions/", "/notifications/"):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide"
+    page.screenshot(path=SCREENSHOTS / "notifications-390.png", full_page=True)

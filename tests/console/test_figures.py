@@ -138,3 +138,33 @@ def test_rows_follow_the_grant_since_date(cast, frozen):
     grant = OversightFactory(practice=other, delegate=cast.delegate, since=NOW - timedelta(days=3))
     row = row_of(cast.delegate, other)
     assert row.since == grant.since
+
+
+def test_an_empty_registry_counts_as_zero_and_needs_attention(cast, frozen, stand_in_spaces):
+    """A practice that never started its record must not score better than one half-way
+    through it: the empty record used to be "not available", left out of the mean, so
+    full training and checklists gave 100 and "nothing to watch"."""
+    from tests.console.conftest import checklist_for, run
+
+    stand_in_spaces.REGISTRY[cast.practice.pk] = {
+        "completeness": None,  # as registry.figures says for a record without fiche
+        "entries": 0,
+        "review_overdue": 0,
+    }
+    stand_in_spaces.TRAINING[cast.practice.pk] = {"coverage": 1.0, "staff": 2, "valid_staff": 2}
+    run(checklist_for(cast.practice), 10, completed_days_ago=11)
+    audit_at(cast.practice, NOW - timedelta(days=1))
+    row = row_of(cast.delegate, cast.practice)
+    assert row.rates["registry_completeness"] == 0.0
+    assert row.rates["registry_freshness"] is None  # nothing to review
+    assert row.score == 67  # mean(0, 1, 1)
+    assert row.reasons == ["empty_registry"]
+    assert str(console.REASON_LABELS["empty_registry"]) == "registre des traitements vide"
+    # The page and the export say the same as the score.
+    client = cast.client("delegate")
+    html = client.get("/delegue/").content.decode()
+    assert "registre des traitements vide" in html and "0\u00a0%" in html
+    csv = client.get("/delegue/export.csv").content.decode("utf-8-sig").splitlines()
+    header, line = csv[0].split(";"), csv[1].split(";")
+    assert line[header.index("Complétude du registre (%)")] == "0"
+    assert line[header.index("Score")] == "67"

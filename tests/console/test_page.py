@@ -81,10 +81,11 @@ def test_the_page_states_the_score_formula_and_the_figures(three):
     row = re.search(r"<tr class=\"needs-attention\">.*?Cabinet des Lilas.*?</tr>", html, re.S)
     assert row, "the Lilas row is marked as needing attention"
     text = row.group(0)
-    # registry, training, checklists
+    # registry, training, checklists; a no-break space: "50" and "%" never on two lines
     assert "50\u00a0%" in text and "80\u00a0%" in text and "33\u00a0%" in text
     assert "1 sur 3 périodes" in text and "<strong>6</strong>" in text
     assert "délai de 72 h dépassé" in text
+    assert "sans aucune fiche compte pour 0\u00a0%" in html or "compte pour 0 %" in html
 
 
 def test_pictures_are_inline_svg_without_style_attributes(three):

@@ -148,8 +148,8 @@ class TestRevocation:
         members = reverse("practices:members", kwargs={"practice_slug": cast.practice.slug})
         html = cast.client("admin").get(members).content.decode()
         assert cast.delegate.email in html
-        # 31 January 23:30 UTC is 1 February in Paris.
-        assert "1 février 2026" in html
+        # 31 January 23:30 UTC is 1 February in Paris; dd/mm/yyyy as in the console.
+        assert "<td>01/02/2026</td>" in html
         revoke = reverse(
             "practices:oversight_revoke",
             kwargs={"practice_slug": cast.practice.slug, "oversight_id": grant.public_id},

@@ -133,7 +133,7 @@ def test_staff_and_delegates_cannot_decide(two_granted, who):
     client = cast.client(who)
     page = client.get(reverse("suggestions", kwargs={"practice_slug": cast.practice.slug}))
     assert page.status_code == 200
-    assert suggestion.title in page.content.decode()
+    assert "Sauvegardes faites" in page.content.decode()  # the checklist "backups"
     dashboard = client.get(cast.practice.get_absolute_url()).content.decode()
     assert "Suggestions du délégué" not in dashboard
     for name in ("suggestion_accept", "suggestion_decline"):
@@ -187,4 +187,87 @@ def test_accepting_a_preset_adopts_it_as_a_draft_fiche(two_granted):
     with pytest.raises(suggestions.SuggestionError):
         suggestions.suggestion_send(
             delegate=cast.delegate, practices=[cast.practice], kind="preset", key="nope"
+        )
+
+
+def test_each_reader_sees_the_suggested_item_in_their_own_language(two_granted):
+    """A delegate browsing in English suggests a checklist: the French admin reads its
+    French title (the title was kept in the delegate's language and shown as such)."""
+    cast, _second = two_granted
+    delegate = cast.client("delegate")
+    delegate.post(reverse("set_language"), {"language": "en", "next": SUGGEST})
+    send(delegate, cast.practice.slug)
+    suggestion = Suggestion.objects.get()
+    assert suggestion.title == "Backups done"  # as the delegate saw it
+    assert "Backups done" in delegate.get(SUGGEST).content.decode()
+    admin = cast.client("admin")
+    url = reverse("suggestions", kwargs={"practice_slug": cast.practice.slug})
+    html = admin.get(url).content.decode()
+    assert "Liste de contrôle — Sauvegardes faites" in html and "Backups done" not in html
+    accept = reverse(
+        "suggestion_accept",
+        kwargs={"practice_slug": cast.practice.slug, "suggestion_id": suggestion.public_id},
+    )
+    shown = [str(m) for m in admin.post(accept, follow=True).context["messages"]]
+    assert shown == ["Suggestion acceptée : « Liste de contrôle — Sauvegardes faites »."]
+    html = admin.get(url).content.decode()
+    assert "Sauvegardes faites" in html and "Backups done" not in html
+    # An item gone from the library keeps the title it was sent with.
+    Suggestion.objects.filter(pk=suggestion.pk).update(key="retired", status="pending")
+    assert "Backups done" in admin.get(url).content.decode()
+
+
+def test_the_practice_admins_are_told_of_a_suggestion_by_the_reminder_sweep(two_granted):
+    """Nothing told an admin that a suggestion waited, unless they opened the dashboard:
+    the sweep now mails it once, to the admins, in their language, linking to the page."""
+    from django.core import mail
+
+    from portal.notifications import delivery, sweep
+    from portal.notifications.models import SentReminder
+
+    cast, second = two_granted
+    cast.admin.language = "en"
+    cast.admin.save()
+    suggestions.suggestion_send(
+        delegate=cast.delegate, practices=[cast.practice, second], kind="checklist", key="backups"
+    )
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    rows = SentReminder.objects.filter(kind="suggestion.pending", practice=cast.practice)
+    assert list(rows.values_list("recipient", flat=True)) == [cast.admin.pk]  # not the staff
+    row = rows.get()
+    assert row.url == f"/p/{cast.practice.slug}/suggestions/"
+    assert delivery.deliver(row.pk) == "sent"
+    [message] = mail.outbox
+    assert message.to == [cast.admin.email]
+    assert "Backups done" in message.body and "Sauvegardes" not in message.body
+    assert cast.delegate.display_name in message.body
+    assert f"/p/{cast.practice.slug}/suggestions/" in message.body
+    # The portal's list, in the language of the page.
+    html = cast.client("admin").get("/notifications/").content.decode()
+    assert "suggère « Sauvegardes faites » au cabinet" in html
+    # Once only; a decided suggestion is not reminded.
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    assert rows.count() == 1
+    suggestion = Suggestion.objects.get(practice=cast.practice)
+    suggestions.suggestion_decline(suggestion=suggestion, user=cast.admin)
+    assert [d.practice_id for d in suggestions.due(timezone.now())] == [second.pk]
+
+
+def test_a_french_admin_reads_the_suggestion_reminder_in_french(two_granted):
+    from django.utils import translation
+
+    from portal.notifications import sweep
+    from portal.notifications.emails import headline
+    from portal.notifications.models import SentReminder
+
+    cast, _second = two_granted
+    suggestions.suggestion_send(
+        delegate=cast.delegate, practices=[cast.practice], kind="checklist", key="backups"
+    )
+    sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
+    row = SentReminder.objects.get(kind="suggestion.pending")
+    with translation.override("fr"):
+        assert headline(row) == (
+            f"{cast.delegate.display_name} suggère « Sauvegardes faites » au cabinet. "
+            "Acceptez ou refusez la suggestion."
         )

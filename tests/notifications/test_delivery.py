@@ -66,6 +66,7 @@ def test_the_mail_names_the_practice_links_the_page_and_comes_from_the_configure
     assert message.subject == "[Vigie] Invitation bientôt expirée — Cabinet des Lilas"
     for text in (message.body, body(message)):
         assert "Cabinet des Lilas" in text
+        assert "le cabinet Cabinet" not in text  # "Rappel pour le cabinet Cabinet des…"
         assert "https://vigie.example.fr/p/cabinet-des-lilas/equipe/" in text
         assert "nouvelle@exemple.fr" in text
     assert message.extra_headers["X-Vigie-Reminder"] == str(rows["invitation"].public_id)
@@ -97,12 +98,6 @@ def paris_deadline(row):
     return parse_datetime(row.context["deadline"]).astimezone(ZoneInfo("Europe/Paris"))
 
 
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                 "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
-ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December"]  # fmt: skip
-
-
 def test_french_by_default_english_for_who_chose_it(rows, cast):
     delivery.deliver(rows["incident"].pk)
     cast.admin.language = "en"
@@ -114,13 +109,9 @@ def test_french_by_default_english_for_who_chose_it(rows, cast):
     french, english = mail.outbox
     assert french.subject == "[Vigie] Délai de 72 heures d'un incident — Cabinet des Lilas"
     assert english.subject == "[Vigie] An incident's 72-hour deadline — Cabinet des Lilas"
-    deadline = paris_deadline(rows["incident"])
-    expected = f"{deadline.day} {FRENCH_MONTHS[deadline.month - 1]} {deadline.year} "
-    assert expected + f"{deadline:%H:%M}" in french.body  # Paris time, not UTC
-    deadline = paris_deadline(english_row)
-    # Day first with a 24-hour clock in English too (portal/formats/en), as in French.
-    month = ENGLISH_MONTHS[deadline.month - 1]
-    assert f"{deadline.day} {month} {deadline.year}, {deadline:%H:%M}" in english.body
+    # Dates as on every page: dd/mm/yyyy, Paris time (not UTC), in both languages.
+    assert f"{paris_deadline(rows['incident']):%d/%m/%Y %H:%M}" in french.body
+    assert f"{paris_deadline(english_row):%d/%m/%Y %H:%M}" in english.body
     assert '<html lang="en">' in body(english) and '<html lang="fr">' in body(french)
     # The incident's kind is named in the reader's language, not the language of the sweep.
     assert "Incident (Hameçonnage)" in french.body
@@ -148,6 +139,8 @@ def test_daily_digest_groups_waiting_rows_per_person_and_practice(cast):
     waiting = SentReminder.objects.filter(recipient=cast.admin, delivery=Mode.DAILY)
     assert digest.subject == f"[Vigie] Votre résumé du jour : {waiting.count()} rappels"
     html = body(digest)
+    # Label and sentence joined by a dash, as in the HTML part (" : " is French only).
+    assert "- Invitation bientôt expirée — L'invitation envoyée à a@exemple.fr" in digest.body
     assert html.index("Cabinet des Lilas") < html.index("a@exemple.fr")
     assert html.index("Cabinet du Port") < html.index("b@exemple.fr")
     assert "desabonnement" in digest.body
@@ -227,6 +220,9 @@ def test_delegate_weekly_digest_lists_the_practices_overseen(cast):
     assert "Cabinet des Lilas" in message.body
     assert "Maison de santé du Port" not in message.body + body(message)  # not granted
     assert "/delegue/" in message.body
+    # Lines start with a capital, in the text and the HTML ("nouveaux incidents : 1").
+    for text in (message.body, body(message)):
+        assert "Nouveaux incidents\u00a0: 1" in text and "nouveaux incidents" not in text
 
 
 def test_an_empty_delegate_digest_is_not_sent(cast, monkeypatch):
@@ -257,7 +253,9 @@ def test_the_console_digest_shape_is_rendered():
     port = {"practice_id": 2, "name": "Port", "url": "/p/port/", "reasons": [],
             "changes": {"incidents_new": 1}}  # fmt: skip
     digest = {"totals": {"incidents_new": 3}, "changed": [lilas, port], "needs_attention": [lilas]}
-    shaped = from_console(console, digest)
+    with translation.override("fr"):
+        shaped = from_console(console, digest)
+    # French typography: a no-break space before the colon ("nouveaux" and "3" stay together).
     assert shaped["summary"] == ["nouveaux incidents\u00a0: 3"]
     assert shaped["practices"] == [
         {"name": "Lilas", "url": "/p/lilas/",
@@ -265,6 +263,8 @@ def test_the_console_digest_shape_is_rendered():
         {"name": "Port", "url": "/p/port/", "lines": ["nouveaux incidents\u00a0: 1"],
          "attention": False},
     ]  # fmt: skip
+    with translation.override("en"):  # no space before the colon in English
+        assert from_console(console, digest)["summary"] == ["nouveaux incidents: 3"]
     assert from_console(console, None) is None
     with translation.override("en"):  # English typography: no space before the colon
         assert from_console(console, digest)["summary"] == ["nouveaux incidents: 3"]
@@ -284,9 +284,7 @@ def test_kinds_without_a_sentence_of_their_own_use_label_title_and_date():
     kinds = {"space.other": Kind("space.other", "Chose à faire")}
     with translation.override("fr"), timezone.override("Europe/Paris"):
         text = headline(row, kinds)
-    assert text == "Chose à faire\u00a0: T-01 — Dossier patient — échéance le 2 mars 2026"
-    with translation.override("en"), timezone.override("Europe/Paris"):
-        assert headline(row, kinds).startswith("Chose à faire: T-01")
+    assert text == "Chose à faire\u00a0: T-01 — Dossier patient — échéance le 02/03/2026"
 
 
 def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language():
@@ -311,8 +309,36 @@ def test_registry_and_training_reminders_say_what_to_do_in_the_reader_language()
     with translation.override("fr"), timezone.override("Europe/Paris"):
         assert "« ref-001 — Dossier patient » du registre" in headline(review)
         assert headline(expiring) == (
-            "Votre formation « Sauvegardes » expire le 2 mars 2026 : refaites le module "
+            "Votre formation « Sauvegardes » expire le 02/03/2026 : refaites le module "
             "pour rester à jour."
         )
     with translation.override("en"), timezone.override("Europe/Paris"):
         assert "Backups" in headline(expiring) and "Sauvegardes" not in headline(expiring)
+
+
+def test_the_header_language_button_chooses_the_language_of_the_mails(rows, cast):
+    """Clicking "English" in the header is the one way a person chooses a language: it
+    must reach the mails, not only the pages (it used to set a cookie and nothing else)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    switch = reverse("set_language")
+    client = cast.client("admin")
+    response = client.post(switch, {"language": "en", "next": "/notifications/"})
+    assert response.status_code == 302
+    cast.admin.refresh_from_db()
+    assert cast.admin.language == "en"
+    delivery.deliver(rows["invitation"].pk)
+    [message] = mail.outbox
+    assert message.subject == "[Vigie] Invitation about to expire — Cabinet des Lilas"
+    assert '<html lang="en">' in body(message)
+    # Back to French the same way.
+    client.post(switch, {"language": "fr", "next": "/"})
+    cast.admin.refresh_from_db()
+    assert cast.admin.language == "fr"
+    # A password-only session (second factor not verified) changes its pages only.
+    half = Client()
+    half.force_login(cast.staff)
+    half.post(switch, {"language": "en", "next": "/accounts/login/"})
+    cast.staff.refresh_from_db()
+    assert cast.staff.language == "fr"
