@@ -242,9 +242,9 @@ def test_the_practice_admins_are_told_of_a_suggestion_by_the_reminder_sweep(two_
     assert "Backups done" in message.body and "Sauvegardes" not in message.body
     assert cast.delegate.display_name in message.body
     assert f"/p/{cast.practice.slug}/suggestions/" in message.body
-    # The portal's list, in the language of the page.
+    # The portal's list, in the language of the page (the account's: English here).
     html = cast.client("admin").get("/notifications/").content.decode()
-    assert "suggère « Sauvegardes faites » au cabinet" in html
+    assert "“Backups done”" in html and "Sauvegardes" not in html
     # Once only; a decided suggestion is not reminded.
     sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
     assert rows.count() == 1
