@@ -8,7 +8,8 @@ def percent(number) -> str:
     wraps alone), "98%" in English; None → "—"."""
     if number is None:
         return "—"
-    return gettext("%(number)s\u00a0%%") % {"number": round(number)}
+    # The space before % is a no-break space (U+00A0).
+    return gettext("%(number)s %%") % {"number": round(number)}
 
 
 def share(value) -> str:

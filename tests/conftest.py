@@ -16,6 +16,18 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from tests.factories import MembershipFactory, OversightFactory, PracticeFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Every test starts in French: a request in English (cookie or account language)
+    leaves its language active in the thread, which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def verified_client(user) -> Client:
     """A client logged in with a verified second factor, as after a real login."""
     device, _ = StaticDevice.objects.get_or_create(
