@@ -125,6 +125,14 @@ def test_the_dashboard_shows_a_delegate_no_action_and_no_suggestion_card(lived_i
     assert "Incidents" in html  # the figures are there
 
 
+def test_a_delegate_is_told_the_practice_is_read_only_and_shown_the_way_back(lived_in):
+    url = lived_in.practice.get_absolute_url()
+    html = lived_in.client("delegate").get(url).content.decode()
+    assert "Lecture seule" in html and f'href="{reverse("delegate_console")}"' in html
+    for role in ("admin", "staff"):
+        assert "Lecture seule" not in lived_in.client(role).get(url).content.decode()
+
+
 def test_incident_free_text_stays_hidden_unless_shared(lived_in):
     from registry.incidents.models import Incident
 

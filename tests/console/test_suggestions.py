@@ -271,3 +271,9 @@ def test_a_french_admin_reads_the_suggestion_reminder_in_french(two_granted):
             f"{cast.delegate.display_name} suggère « Sauvegardes faites » au cabinet. "
             "Acceptez ou refusez la suggestion."
         )
+
+
+def test_the_team_page_leads_to_the_suggestions(two_granted):
+    cast, _second = two_granted
+    page = cast.client("admin").get(f"/p/{cast.practice.slug}/equipe/").content.decode()
+    assert f'href="/p/{cast.practice.slug}/suggestions/"' in page
