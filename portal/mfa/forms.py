@@ -22,3 +22,31 @@ class NewDeviceCodeForm(CodeForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class SignupNamesForm(forms.Form):
+    """Added to allauth's sign-up form: the new admin's name, shown to the team, on the
+    registry's header and on training certificates (the address alone said nothing)."""
+
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("first_name", "last_name"):
+            if name in data:
+                data[name] = data[name].strip()
+        return data
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])

@@ -233,6 +233,8 @@ def test_new_admin_signs_up_enrols_creates_the_practice_and_starts_the_registry(
     page.goto("/accounts/signup/")
     check(page, "sign-up form")
     page.fill("#id_email", email)
+    page.fill("#id_first_name", "Hélène")
+    page.fill("#id_last_name", "Martin")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("main form button[type=submit]")

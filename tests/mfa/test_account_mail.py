@@ -25,6 +25,8 @@ def test_the_sign_up_confirmation_explains_itself_and_its_link_works(client):
         reverse("account_signup"),
         {
             "email": "titulaire@cabinet.fr",
+            "first_name": "Claire",
+            "last_name": "Martin",
             "password1": "Un-long-mot-2026!",
             "password2": "Un-long-mot-2026!",
         },
@@ -56,7 +58,13 @@ def test_signing_up_again_with_a_known_address_offers_a_password_reset(client):
     user = UserFactory()
     client.post(
         reverse("account_signup"),
-        {"email": user.email, "password1": "Un-long-mot-2026!", "password2": "Un-long-mot-2026!"},
+        {
+            "email": user.email,
+            "first_name": "Claire",
+            "last_name": "Martin",
+            "password1": "Un-long-mot-2026!",
+            "password2": "Un-long-mot-2026!",
+        },
     )
     (message,) = mail.outbox
     assert_vigie_mail(message)

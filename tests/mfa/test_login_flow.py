@@ -145,9 +145,19 @@ def test_first_login_forces_enrolment_then_shows_recovery_codes(client):
 def test_sign_up_confirm_email_enrol(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "nouvelle@cabinet.fr", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "nouvelle@cabinet.fr",
+            "first_name": " Anne ",
+            "last_name": "Leroy",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(email="nouvelle@cabinet.fr")
+    assert (user.first_name, user.last_name) == ("Anne", "Leroy")
     assert "_auth_user_id" not in client.session
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
     confirm = client.post(link.group(1))
@@ -238,3 +248,16 @@ def test_email_change_asks_to_reauthenticate_after_five_minutes():
     response = client.post(reverse("account_email"), {"action_add": "", "email": "x@y.fr"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_sign_up_asks_for_the_name_and_keeps_what_was_typed(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "sans-nom@cabinet.fr", "first_name": "Anne", "password1": PASSWORD,
+         "password2": PASSWORD},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in html
+    assert 'value="sans-nom@cabinet.fr"' in html and 'value="Anne"' in html
+    assert 'autocomplete="family-name"' in html
