@@ -17,6 +17,12 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 YES_NO = [("", _("— à décider —")), ("true", _("Oui")), ("false", _("Non"))]
+YES_NO_FIELDS = ("personal_data", "cnil_required", "inform_required")
+
+
+def yes_no_initial(value) -> str:
+    """The choice showing a stored True / False / None (the select's values are text)."""
+    return {True: "true", False: "false"}.get(value, "")
 
 
 def yes_no(label, **kwargs):
@@ -91,14 +97,33 @@ class AssessmentForm(forms.ModelForm):
             practice=practice
         ).exclude(status="archived")
         self.fields["activities"].initial = list(self.instance.activities.all())
+        # A stored True would render as "True", which matches no choice: the select would
+        # show "to decide" and saving the form again would erase the decision.
+        for name in YES_NO_FIELDS:
+            self.initial[name] = yes_no_initial(getattr(self.instance, name))
 
     def clean(self):
         data = super().clean()
         if data.get("personal_data") and not data.get("risk"):
-            self.add_error("risk", _("Choisissez un niveau de risque."))
+            suggested = breach.suggested_risk(
+                personal_data=True, health_data=bool(data.get("health_data")), unintelligible=False
+            )
+            self.add_error(
+                "risk",
+                _("Choisissez un niveau de risque (suggestion : %(risk)s).")
+                % {"risk": Risk(suggested).label},
+            )
         if data.get("personal_data") is False:
             data["cnil_required"] = False
             data["risk"] = Risk.NONE
+        if data.get("risk"):
+            # Guided decisions: left "to decide", they follow the risk level (a reason is
+            # still required below).
+            required, inform = breach.decisions_for(data["risk"])
+            if data.get("cnil_required") is None:
+                data["cnil_required"] = required
+            if data.get("inform_required") is None:
+                data["inform_required"] = inform
         if data.get("cnil_required") is not None and not data.get("cnil_reason", "").strip():
             self.add_error("cnil_reason", _("Écrivez la raison de la décision, dans les deux cas."))
         if data.get("risk") and data.get("cnil_required") is False:

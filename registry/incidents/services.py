@@ -98,11 +98,11 @@ def reflex_tick(*, incident, key, user, note="", request=None) -> None:
         )
 
 
-@transaction.atomic
 def _activities_snapshot(incident) -> dict:
     return {"activities": sorted(str(a) for a in incident.activities.all())}
 
 
+@transaction.atomic
 def incident_assess(*, incident, user, request=None, activities=None, **fields) -> None:
     before = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
     for name, value in fields.items():
