@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,20 +12,26 @@ from django.views.decorators.http import require_POST
 from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
-from registry.incidents import breach, services
+from registry.incidents import breach, display, services
 from registry.incidents.forms import AssessmentForm, FilingForm, FollowUpForm, ReportForm
 from registry.incidents.models import CnilFiling, Incident, Status
 
 
 def _incidents(practice):
     initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
-    return Incident.objects.filter(practice=practice).annotate(has_filing=Exists(initial))
+    return Incident.objects.filter(practice=practice).annotate(
+        has_filing=Exists(initial),
+        first_filed_at=Subquery(initial.order_by("filed_at").values("filed_at")[:1]),
+    )
 
 
 def _with_clock(incidents, now):
     for incident in incidents:
         incident.deadline = breach.deadline(incident)
         incident.clock = breach.clock_state(incident, now, incident.has_filing)
+        incident.filed_late = incident.has_filing and breach.filing_is_late(
+            incident, incident.first_filed_at
+        )
     return incidents
 
 
@@ -92,9 +98,7 @@ def detail(request, incident_id):
     texts = {r["key"]: r["text"] for r in reflexes}
     for event in events:
         event.label = breach.EVENT_LABELS.get(event.action, event.action)
-        if event.action == "reflex":
-            key, _sep, note = event.detail.partition(" — ")
-            event.detail = texts.get(key, key) + (f" — {note}" if note else "")
+        event.detail = display.event_detail(event, texts)
     return render(
         request,
         "incidents/detail.html",
@@ -105,6 +109,8 @@ def detail(request, incident_id):
             "read_text": read_text,
             "filings": incident.filings.all(),
             "activities": incident.activities.all(),
+            "assessment_rows": display.assessment_rows(incident, read_text),
+            "follow_up_rows": display.follow_up_rows(incident, read_text),
             "filing_form": FilingForm(incident=incident),
             "follow_form": FollowUpForm(instance=incident),
         },

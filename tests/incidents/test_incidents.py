@@ -353,6 +353,61 @@ class TestDelegateAndRegister:
         assert "Texte confidentiel" in delegate.get(url(cast, "detail", incident)).content.decode()
         assert delegate.get(url(cast, "register_csv")).status_code == 403
 
+    def test_page_shows_the_assessment_and_follow_up_counts_to_all_text_to_members(self, cast):
+        incident = make(
+            cast,
+            personal_data=True,
+            risk="high",
+            cnil_required=True,
+            persons_count=1200,
+            consequences="Dossiers indisponibles",
+            assessed_at=timezone.now(),
+            police_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+            police_reference="PV 2026/889",
+        )
+        member = cast.client("staff").get(url(cast, "detail", incident)).content.decode()
+        assert "Nombre approximatif de personnes\u00a0: 1200" in member
+        assert "Conséquences probables\u00a0: Dossiers indisponibles" in member
+        assert "Plainte déposée le\u00a0: 26/11/2026 10:00" in member
+        assert "Référence de la plainte\u00a0: PV 2026/889" in member
+        delegate = cast.client("delegate").get(url(cast, "detail", incident)).content.decode()
+        assert "Nombre approximatif de personnes\u00a0: 1200" in delegate
+        assert "Plainte déposée le\u00a0: 26/11/2026 10:00" in delegate
+        assert "Dossiers indisponibles" not in delegate and "PV 2026/889" not in delegate
+
+    def test_a_late_filing_shows_on_the_clock(self, cast):
+        incident = make(cast, aware_at=timezone.now() - timedelta(hours=80), cnil_required=True)
+        CnilFiling.objects.create(
+            practice=cast.practice,
+            incident=incident,
+            filed_at=timezone.now(),
+            reference="CNIL-9",
+            delay_reason="Week-end",
+        )
+        page = cast.client("admin").get(url(cast, "detail", incident)).content.decode()
+        assert "CNIL notifiée hors délai" in page
+
+    def test_timeline_names_each_change_in_the_readers_language(self, cast):
+        client = cast.client("staff")
+        client.post(
+            url(cast, "report"),
+            {"kind": "ransomware", "description": "Écran rouge", "noticed_at": "2026-11-28T09:15"},
+        )
+        incident = Incident.objects.get()
+        admin = cast.client("admin")
+        admin.post(
+            url(cast, "follow_up", incident),
+            {"status": "closed", "police_at": "2026-11-26T10:00", "police_reference": "PV 889"},
+        )
+        page = admin.get(url(cast, "detail", incident)).content.decode()
+        timeline = page.split("<ol>")[-1]
+        assert "Statut\u00a0: Clos, Plainte déposée le\u00a0: 26/11/2026 10:00" in timeline
+        assert "police_at" not in timeline and "2026-11-26T" not in timeline
+        admin.post(reverse("set_language"), {"language": "en"})
+        english = admin.get(url(cast, "detail", incident)).content.decode().split("<ol>")[-1]
+        assert "Incident reported: Ransomware / malware" in english
+        assert "Status: Closed" in english
+
     def test_register_csv_and_pdf(self, cast):
         make(
             cast,
