@@ -191,7 +191,9 @@ def follow_up(request, incident_id):
 
 
 def _register(practice):
-    incidents = _incidents(practice).filter(personal_data=True).prefetch_related("activities")
+    incidents = (
+        _incidents(practice).filter(personal_data=True).prefetch_related("activities", "filings")
+    )
     return _with_clock(list(incidents), timezone.now())
 
 
@@ -207,79 +209,37 @@ def register(request):
     )
 
 
-REGISTER_COLUMNS = [
-    ("kind", _("Type")),
-    ("noticed_at", _("Constaté le")),
-    ("aware_at", _("Connaissance le")),
-    ("description", _("Nature de la violation")),
-    ("data_categories", _("Catégories")),
-    ("persons_count", _("Personnes")),
-    ("records_count", _("Enregistrements")),
-    ("consequences", _("Conséquences")),
-    ("measures", _("Mesures")),
-    ("activities", _("Traitements concernés")),
-    ("risk", _("Risque")),
-    ("cnil", _("Notification CNIL")),
-    ("inform", _("Information des personnes")),
-    ("status", _("Statut")),
-]
-
-
-def _register_row(incident):
-    def when(value):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-    cnil = (
-        _("Non requise")
-        if incident.cnil_required is False
-        else (_("Déposée") if incident.has_filing else _("À déposer"))
-    )
-    inform = incident.get_inform_waiver_display() or (
-        _("Oui") if incident.inform_required else _("Non")
-    )
-    return [
-        incident.get_kind_display(),
-        when(incident.noticed_at),
-        when(incident.aware_at),
-        incident.description,
-        incident.data_categories,
-        incident.persons_count or "",
-        incident.records_count or "",
-        incident.consequences,
-        incident.measures,
-        ", ".join(str(a) for a in incident.activities.all()),
-        incident.get_risk_display(),
-        f"{cnil} — {incident.cnil_reason}",
-        inform,
-        incident.get_status_display(),
-    ]
-
-
 @practice_view(Cap.EXPORT)
 def register_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="registre-violations.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(label) for _key, label in REGISTER_COLUMNS])
+    writer.writerow([str(label) for label in display.REGISTER_COLUMNS])
     for incident in _register(request.practice):
-        writer.writerow(_register_row(incident))
+        writer.writerow(display.register_row(incident))
     return response
+
+
+def register_pdf_html(practice) -> str:
+    return render_to_string(
+        "incidents/register_pdf.html",
+        {
+            "practice": practice,
+            "now": timezone.now(),
+            "columns": display.REGISTER_COLUMNS,
+            "rows": [display.register_row(i) for i in _register(practice)],
+        },
+    )
 
 
 @practice_view(Cap.EXPORT)
 def register_pdf(request):
     from weasyprint import HTML
 
-    html = render_to_string(
-        "incidents/register_pdf.html",
-        {
-            "practice": request.practice,
-            "now": timezone.now(),
-            "columns": [label for _key, label in REGISTER_COLUMNS],
-            "rows": [_register_row(i) for i in _register(request.practice)],
-        },
+    response = HttpResponse(
+        HTML(string=register_pdf_html(request.practice)).write_pdf(),
+        content_type="application/pdf",
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="registre-violations.pdf"'
     return response

@@ -428,6 +428,71 @@ class TestDelegateAndRegister:
         pdf = client.get(url(cast, "register_pdf"))
         assert pdf.content.startswith(b"%PDF")
 
+    def register_breach(self, cast):
+        incident = make(
+            cast,
+            aware_at=timezone.now() - timedelta(hours=90),
+            personal_data=True,
+            risk="high",
+            cnil_required=True,
+            cnil_reason="Dossiers patients exposés",
+            consequences="Indisponibilité des dossiers médicaux pendant plusieurs jours",
+            police_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+            police_reference="PV 2026/889",
+        )
+        CnilFiling.objects.create(
+            practice=cast.practice,
+            incident=incident,
+            filed_at=datetime(2026, 11, 29, 7, 0, tzinfo=UTC),
+            reference="CNIL-2026-12345",
+            delay_reason="Prestataire injoignable",
+        )
+        return incident
+
+    def test_register_row_has_the_filings_decisions_and_other_reports(self, cast):
+        self.register_breach(cast)
+        raw = cast.client("staff").get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+        record = dict(zip(rows[0], rows[1], strict=True))
+        assert record["Notification CNIL"] == (
+            "requise — Dossiers patients exposés\n"
+            "Notification initiale 29/11/2026 08:00 CNIL-2026-12345 "
+            "(retard\u00a0: Prestataire injoignable)"
+        )
+        assert record["Information des personnes"] == "à décider"  # not "Non"
+        assert record["Autres signalements"] == "Plainte déposée le 26/11/2026 10:00 (PV 2026/889)"
+
+    def test_register_csv_headers_in_the_readers_language(self, cast):
+        self.register_breach(cast)
+        client = cast.client("staff")
+        client.post(reverse("set_language"), {"language": "en"})
+        raw = client.get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        header = next(csv.reader(io.StringIO(raw), delimiter=";"))
+        assert header[:3] == ["Kind", "Noticed on", "Known on"]
+        assert "Statut" not in header
+
+    def test_register_pdf_keeps_every_column_on_the_page(self, cast):
+        from weasyprint import HTML
+
+        from registry.incidents.views import register_pdf_html
+
+        for _ in range(3):
+            self.register_breach(cast)
+        document = HTML(string=register_pdf_html(cast.practice)).render()
+        page = document.pages[0]
+        right_margin = 1.5 / 2.54 * 96  # 1.5 cm in CSS pixels
+        widest = 0
+
+        def walk(box):
+            nonlocal widest
+            for child in getattr(box, "children", []):
+                if hasattr(child, "position_x"):
+                    widest = max(widest, child.position_x + child.margin_width())
+                walk(child)
+
+        walk(page._page_box)
+        assert widest <= page.width - right_margin + 1
+
     def test_register_page_queries_do_not_grow_with_linked_activities(
         self, cast, django_assert_max_num_queries
     ):
