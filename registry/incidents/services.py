@@ -42,11 +42,14 @@ def _alert_admins(incident) -> None:
     )
     for membership in admins:
         with override(membership.user.language):
-            subject = _("[Vigie] Incident signalé : %(kind)s") % {
-                "kind": incident.get_kind_display()
+            subject = _("[Vigie] Incident signalé : %(kind)s — %(practice)s") % {
+                "kind": incident.get_kind_display(),
+                "practice": incident.practice.name,
             }
+            # The practice's name stands alone: "au cabinet Cabinet médical…" or "au cabinet
+            # Maison de santé…" read wrong.
             body = _(
-                "Un incident vient d'être signalé au cabinet %(practice)s : %(kind)s.\n\n"
+                "%(practice)s : un incident vient d'être signalé (%(kind)s).\n\n"
                 "Suivez les réflexes et évaluez s'il s'agit d'une violation de données : la "
                 "CNIL doit être notifiée sous 72 heures quand il y a un risque.\n\n%(url)s\n"
             ) % {

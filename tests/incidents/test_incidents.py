@@ -87,6 +87,9 @@ class TestReport:
         assert timezone.localtime(incident.noticed_at).strftime("%H:%M") == "09:15"
         assert [m.to for m in mail.outbox] == [[cast.admin.email]]
         assert "72 heures" in mail.outbox[0].body
+        # The practice's name stands alone (not "au cabinet Cabinet des Lilas").
+        assert mail.outbox[0].body.startswith("Cabinet des Lilas : un incident vient")
+        assert mail.outbox[0].subject.endswith("— Cabinet des Lilas")
         assert AuditEvent.objects.filter(action="incident.report").exists()
         assert Event.objects.get(incident=incident).action == "reported"
 
@@ -113,6 +116,16 @@ class TestReport:
         html = response.content.decode()
         assert response.status_code == 200 and "Clé USB trouvée" in html
         assert not Incident.objects.exists()
+
+    def test_list_counts_open_incidents_in_words(self, cast):
+        client = cast.client("staff")
+        first = make(cast, status="closed")
+        assert "Aucun incident ouvert sur 1." in client.get(url(cast, "index")).content.decode()
+        make(cast)
+        assert "1 incident ouvert sur 2." in client.get(url(cast, "index")).content.decode()
+        first.status = "open"
+        first.save()
+        assert "2 incidents ouverts sur 2." in client.get(url(cast, "index")).content.decode()
 
     def test_delegate_cannot_report(self, cast):
         response = cast.client("delegate").post(
