@@ -68,6 +68,8 @@ class AssessmentForm(forms.ModelForm):
         help_text=_("Requis en cas de risque élevé, sauf exception de l'article 34(3)."),
     )
 
+    identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     activities = forms.ModelMultipleChoiceField(
         label=_("Traitements du registre concernés"),
         queryset=ProcessingActivity.objects.none(),
@@ -144,6 +146,10 @@ class AssessmentForm(forms.ModelForm):
         if waiver and not data.get("inform_reason", "").strip():
             self.add_error("inform_reason", _("Justifiez l'exception retenue."))
         return data
+
+
+# The assessment's free texts, checked for a patient's identity before they are saved.
+ASSESSMENT_TEXTS = ("data_categories", "consequences", "measures", "cnil_reason", "inform_reason")
 
 
 class FilingForm(forms.ModelForm):

@@ -13,7 +13,13 @@ from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
 from registry.incidents import breach, display, services
-from registry.incidents.forms import AssessmentForm, FilingForm, FollowUpForm, ReportForm
+from registry.incidents.forms import (
+    ASSESSMENT_TEXTS,
+    AssessmentForm,
+    FilingForm,
+    FollowUpForm,
+    ReportForm,
+)
 from registry.incidents.models import CnilFiling, Incident, Status
 
 
@@ -90,7 +96,10 @@ def _incident(request, incident_id):
 
 @practice_view(Cap.VIEW)
 def detail(request, incident_id):
-    incident = _incident(request, incident_id)
+    return _detail(request, _incident(request, incident_id))
+
+
+def _detail(request, incident, note_warning=None, status=200):
     read_text = can(request.role, Cap.READ_INCIDENT_TEXT) or incident.shared_with_delegate
     done = {r.key: r for r in incident.reflexes.select_related("done_by")}
     reflexes = [{**r, "done": done.get(r["key"])} for r in breach.reflexes_for(incident.kind)]
@@ -113,7 +122,9 @@ def detail(request, incident_id):
             "follow_up_rows": display.follow_up_rows(incident, read_text),
             "filing_form": FilingForm(incident=incident),
             "follow_form": FollowUpForm(instance=incident),
+            "note_warning": note_warning,
         },
+        status=status,
     )
 
 
@@ -124,13 +135,13 @@ def reflex(request, incident_id):
     key = request.POST.get("key", "")
     if key not in {r["key"] for r in breach.reflexes_for(incident.kind)}:
         raise Http404
-    services.reflex_tick(
-        incident=incident,
-        key=key,
-        user=request.user,
-        note=request.POST.get("note", ""),
-        request=request,
-    )
+    note = request.POST.get("note", "")
+    # "Note what was sent and to whom" invites a patient's name: warn once, as the report does.
+    found = findings(note)
+    if found and not request.POST.get("identifying_ack"):
+        warning = {"key": key, "note": note, "found": found}
+        return _detail(request, incident, note_warning=warning)
+    services.reflex_tick(incident=incident, key=key, user=request.user, note=note, request=request)
     return redirect(services.incident_url(incident))
 
 
@@ -138,7 +149,18 @@ def reflex(request, incident_id):
 def assess(request, incident_id):
     incident = _incident(request, incident_id)
     form = AssessmentForm(request.POST or None, instance=incident)
+    warning = []
     if request.method == "POST" and form.is_valid():
+        texts = "\n".join(form.cleaned_data[name] for name in ASSESSMENT_TEXTS)
+        warning = findings(texts)
+        if warning and not form.cleaned_data["identifying_ack"]:
+            form.data = form.data.copy()
+            form.data["identifying_ack"] = "True"
+            return render(
+                request,
+                "incidents/assess.html",
+                {"incident": incident, "form": form, "warning": warning},
+            )
         fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         incident.refresh_from_db()
         services.incident_assess(
@@ -150,7 +172,9 @@ def assess(request, incident_id):
         )
         messages.success(request, _("Évaluation enregistrée."))
         return redirect(services.incident_url(incident))
-    return render(request, "incidents/assess.html", {"incident": incident, "form": form})
+    return render(
+        request, "incidents/assess.html", {"incident": incident, "form": form, "warning": []}
+    )
 
 
 @practice_view(Cap.MANAGE_INCIDENTS)

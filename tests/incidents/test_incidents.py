@@ -148,6 +148,21 @@ class TestReflexes:
         assert "Débrancher le câble Ethernet" in page and "Fait le" in page
         assert "cybermalveillance.gouv.fr" in page
 
+    def test_a_note_naming_a_patient_warns_once_and_keeps_what_was_typed(self, cast):
+        incident = make(cast, kind="misdirected")
+        client = cast.client("staff")
+        note = "Résultats envoyés à jean.dupont@gmail.com au lieu de Patient X"
+        first = client.post(url(cast, "reflex", incident), {"key": "what_sent", "note": note})
+        html = first.content.decode()
+        assert first.status_code == 200 and "Patient X" in html and "une adresse e-mail" in html
+        assert f'value="{note}"' in html.replace("&#x27;", "'")
+        assert not Reflex.objects.exists()
+        client.post(
+            url(cast, "reflex", incident),
+            {"key": "what_sent", "note": note, "identifying_ack": "1"},
+        )
+        assert Reflex.objects.get().note == note
+
     def test_unknown_reflex_is_404(self, cast):
         incident = make(cast)
         assert (
@@ -313,6 +328,24 @@ class TestDecisions:
         incident.refresh_from_db()
         assert incident.risk == "" and incident.assessed_at is None
         assert not Event.objects.filter(incident=incident, action="assessed").exists()
+
+    def test_assessment_text_naming_a_patient_warns_once(self, cast):
+        incident = make(cast)
+        data = {
+            "personal_data": "true",
+            "risk": "risk",
+            "cnil_required": "true",
+            "cnil_reason": "Courrier de Mme Durand née le 03/04/1962 mal adressé",
+        }
+        first = assess(cast, incident, **data)
+        assert first.status_code == 200
+        assert "une date de naissance associée à une personne" in first.content.decode()
+        assert "Mme Durand née le 03/04/1962" in first.content.decode()
+        incident.refresh_from_db()
+        assert incident.assessed_at is None
+        assert assess(cast, incident, **data, identifying_ack="True").status_code == 302
+        incident.refresh_from_db()
+        assert incident.risk == "risk"
 
     def test_staff_cannot_assess(self, cast):
         incident = make(cast)
