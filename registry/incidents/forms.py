@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.incidents import breach
-from registry.incidents.models import CnilFiling, Incident, Kind, Risk
+from registry.incidents.models import CnilFiling, Incident, Kind, Risk, Status
 from registry.models import ProcessingActivity
 
 
@@ -189,3 +189,15 @@ class FollowUpForm(forms.ModelForm):
             "police_reference",
         ]
         widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        # Closed undecided, a breach would never reach the register (GDPR Art. 33.5).
+        if status == Status.CLOSED and self.instance.personal_data is None:
+            raise forms.ValidationError(
+                _(
+                    "Avant de clore, indiquez dans l'évaluation si des données "
+                    "personnelles sont concernées."
+                )
+            )
+        return status

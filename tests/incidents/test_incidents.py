@@ -399,6 +399,23 @@ class TestDelegateAndRegister:
         assert "Texte confidentiel" in delegate.get(url(cast, "detail", incident)).content.decode()
         assert delegate.get(url(cast, "register_csv")).status_code == 403
 
+    def test_an_incident_is_closed_only_once_personal_data_is_decided(self, cast):
+        incident = make(cast)
+        admin = cast.client("admin")
+        response = admin.post(
+            url(cast, "follow_up", incident), {"status": "closed", "police_reference": "PV 12"}
+        )
+        assert response.status_code == 400
+        assert "Avant de clore" in response.content.decode()
+        assert 'value="PV 12"' in response.content.decode()
+        incident.refresh_from_db()
+        assert incident.status == "open" and incident.police_reference == ""
+        incident.personal_data = False
+        incident.save()
+        admin.post(url(cast, "follow_up", incident), {"status": "closed"})
+        incident.refresh_from_db()
+        assert incident.status == "closed"
+
     def test_page_shows_the_assessment_and_follow_up_counts_to_all_text_to_members(self, cast):
         incident = make(
             cast,
@@ -440,6 +457,8 @@ class TestDelegateAndRegister:
             {"kind": "ransomware", "description": "Écran rouge", "noticed_at": "2026-11-28T09:15"},
         )
         incident = Incident.objects.get()
+        incident.personal_data = False
+        incident.save()
         admin = cast.client("admin")
         admin.post(
             url(cast, "follow_up", incident),
