@@ -53,6 +53,17 @@ class ChecklistSettingsForm(forms.ModelForm):
         model = PracticeChecklist
         fields = ["assigned_role", "assigned_user", "active"]
 
+    # What the admin comes to change first: how often, then which points, then who.
+    field_order = [
+        "frequency",
+        "custom_rule",
+        "disabled",
+        "own_items",
+        "assigned_role",
+        "assigned_user",
+        "active",
+    ]
+
     def __init__(self, *args, practice=None, **kwargs):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model

@@ -33,11 +33,12 @@ def checklist_activate(*, practice, template, request=None) -> PracticeChecklist
 def run_answer(*, run: Run, item_key: str, status: str, comment: str, user, request=None) -> Answer:
     answer = Answer.objects.filter(run=run, item_key=item_key).first()
     before = {"status": answer.status, "comment": answer.comment} if answer else {}
+    defaults = {"status": status, "comment": comment, "answered_by": user}
+    if status == Answer.Status.NOT_DONE and before.get("status") != Answer.Status.NOT_DONE:
+        # A new "not done" is a new open action, even if an earlier one was fixed.
+        defaults |= {"fixed_at": None, "fixed_by": None}
     answer, _created = Answer.objects.update_or_create(
-        practice=run.practice,
-        run=run,
-        item_key=item_key,
-        defaults={"status": status, "comment": comment, "answered_by": user},
+        practice=run.practice, run=run, item_key=item_key, defaults=defaults
     )
     keys = {i["key"] for i in run.checklist.items()}
     answered = set(Answer.objects.filter(run=run).values_list("item_key", flat=True))

@@ -28,9 +28,16 @@ from practices.roles import Cap
 
 
 def open_actions(practice):
-    return Answer.objects.filter(
-        practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None
-    ).select_related("run__checklist__template", "answered_by")
+    """The unfixed "not done" answers, each with the text of its item (one query)."""
+    actions = list(
+        Answer.objects.filter(practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None)
+        .select_related("run__checklist__template", "answered_by")
+        .order_by("run__due_at", "id")
+    )
+    for action in actions:
+        texts = {i["key"]: i["text"] for i in action.run.checklist.items()}
+        action.item_text = texts.get(action.item_key, action.item_key)
+    return actions
 
 
 @practice_view(Cap.VIEW)
@@ -99,7 +106,7 @@ def run_detail(request, run_id):
     run = owned(
         Run.objects.select_related("checklist__template"), request.practice, public_id=run_id
     )
-    answers = {a.item_key: a for a in run.answers.select_related("answered_by")}
+    answers = {a.item_key: a for a in run.answers.select_related("answered_by", "fixed_by")}
     forms = {}
     if request.method == "POST":
         require(request, Cap.COMPLETE_CHECKLISTS)

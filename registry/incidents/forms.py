@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.incidents import breach
-from registry.incidents.models import CnilFiling, Incident, Kind, Risk
+from registry.incidents.models import CnilFiling, Incident, Kind, Risk, Status
 from registry.models import ProcessingActivity
 
 
@@ -17,6 +17,12 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 YES_NO = [("", _("— à décider —")), ("true", _("Oui")), ("false", _("Non"))]
+YES_NO_FIELDS = ("personal_data", "cnil_required", "inform_required")
+
+
+def yes_no_initial(value) -> str:
+    """The choice showing a stored True / False / None (the select's values are text)."""
+    return {True: "true", False: "false"}.get(value, "")
 
 
 def yes_no(label, **kwargs):
@@ -62,6 +68,8 @@ class AssessmentForm(forms.ModelForm):
         help_text=_("Requis en cas de risque élevé, sauf exception de l'article 34(3)."),
     )
 
+    identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     activities = forms.ModelMultipleChoiceField(
         label=_("Traitements du registre concernés"),
         queryset=ProcessingActivity.objects.none(),
@@ -91,14 +99,33 @@ class AssessmentForm(forms.ModelForm):
             practice=practice
         ).exclude(status="archived")
         self.fields["activities"].initial = list(self.instance.activities.all())
+        # A stored True would render as "True", which matches no choice: the select would
+        # show "to decide" and saving the form again would erase the decision.
+        for name in YES_NO_FIELDS:
+            self.initial[name] = yes_no_initial(getattr(self.instance, name))
 
     def clean(self):
         data = super().clean()
         if data.get("personal_data") and not data.get("risk"):
-            self.add_error("risk", _("Choisissez un niveau de risque."))
+            suggested = breach.suggested_risk(
+                personal_data=True, health_data=bool(data.get("health_data")), unintelligible=False
+            )
+            self.add_error(
+                "risk",
+                _("Choisissez un niveau de risque (suggestion : %(risk)s).")
+                % {"risk": Risk(suggested).label},
+            )
         if data.get("personal_data") is False:
             data["cnil_required"] = False
             data["risk"] = Risk.NONE
+        if data.get("risk"):
+            # Guided decisions: left "to decide", they follow the risk level (a reason is
+            # still required below).
+            required, inform = breach.decisions_for(data["risk"])
+            if data.get("cnil_required") is None:
+                data["cnil_required"] = required
+            if data.get("inform_required") is None:
+                data["inform_required"] = inform
         if data.get("cnil_required") is not None and not data.get("cnil_reason", "").strip():
             self.add_error("cnil_reason", _("Écrivez la raison de la décision, dans les deux cas."))
         if data.get("risk") and data.get("cnil_required") is False:
@@ -119,6 +146,10 @@ class AssessmentForm(forms.ModelForm):
         if waiver and not data.get("inform_reason", "").strip():
             self.add_error("inform_reason", _("Justifiez l'exception retenue."))
         return data
+
+
+# The assessment's free texts, checked for a patient's identity before they are saved.
+ASSESSMENT_TEXTS = ("data_categories", "consequences", "measures", "cnil_reason", "inform_reason")
 
 
 class FilingForm(forms.ModelForm):
@@ -158,3 +189,15 @@ class FollowUpForm(forms.ModelForm):
             "police_reference",
         ]
         widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        # Closed undecided, a breach would never reach the register (GDPR Art. 33.5).
+        if status == Status.CLOSED and self.instance.personal_data is None:
+            raise forms.ValidationError(
+                _(
+                    "Avant de clore, indiquez dans l'évaluation si des données "
+                    "personnelles sont concernées."
+                )
+            )
+        return status

@@ -153,7 +153,7 @@ class Event(PracticeOwned):
     )
     # An action code (labels in breach.EVENT_LABELS, translated when shown) and its detail.
     action = models.CharField(max_length=40)
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -23,7 +25,7 @@ def _event(incident, actor, action, detail=""):
         incident=incident,
         actor=actor,
         action=action,
-        detail=detail[:300],
+        detail=detail[:1000],
     )
 
 
@@ -40,11 +42,14 @@ def _alert_admins(incident) -> None:
     )
     for membership in admins:
         with override(membership.user.language):
-            subject = _("[Vigie] Incident signalé : %(kind)s") % {
-                "kind": incident.get_kind_display()
+            subject = _("[Vigie] Incident signalé : %(kind)s — %(practice)s") % {
+                "kind": incident.get_kind_display(),
+                "practice": incident.practice.name,
             }
+            # The practice's name stands alone: "au cabinet Cabinet médical…" or "au cabinet
+            # Maison de santé…" read wrong.
             body = _(
-                "Un incident vient d'être signalé au cabinet %(practice)s : %(kind)s.\n\n"
+                "%(practice)s : un incident vient d'être signalé (%(kind)s).\n\n"
                 "Suivez les réflexes et évaluez s'il s'agit d'une violation de données : la "
                 "CNIL doit être notifiée sous 72 heures quand il y a un risque.\n\n%(url)s\n"
             ) % {
@@ -65,7 +70,8 @@ def incident_report(*, practice, reporter, kind, description, noticed_at, reques
         noticed_at=noticed_at,
         aware_at=noticed_at,
     )
-    _event(incident, reporter, "reported", incident.get_kind_display())
+    # Codes, not labels: the timeline names them in the reader's language.
+    _event(incident, reporter, "reported", kind)
     audit.record(
         request=request,
         actor=reporter,
@@ -98,11 +104,11 @@ def reflex_tick(*, incident, key, user, note="", request=None) -> None:
         )
 
 
-@transaction.atomic
 def _activities_snapshot(incident) -> dict:
     return {"activities": sorted(str(a) for a in incident.activities.all())}
 
 
+@transaction.atomic
 def incident_assess(*, incident, user, request=None, activities=None, **fields) -> None:
     before = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
     for name, value in fields.items():
@@ -114,7 +120,7 @@ def incident_assess(*, incident, user, request=None, activities=None, **fields) 
         incident.activities.set(activities)
     after = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
     changes = audit.diff(before, after)
-    _event(incident, user, "assessed", incident.get_risk_display())
+    _event(incident, user, "assessed", incident.risk)
     audit.record(
         request=request,
         actor=user,
@@ -137,7 +143,7 @@ def filing_record(
         reference=reference,
         delay_reason=delay_reason,
     )
-    _event(incident, user, "filing", f"{filing.get_type_display()} {reference}")
+    _event(incident, user, "filing", f"{type} {reference}")
     audit.record(
         request=request,
         actor=user,
@@ -158,8 +164,15 @@ def incident_update(*, incident, user, action, request=None, **fields) -> None:
     incident.save(update_fields=names)
     changes = audit.diff(before, audit.snapshot(incident, names))
     if changes:
-        detail = ", ".join(f"{k}: {v[1]}" for k, v in changes.items())
-        _event(incident, user, action, detail)
+        # The new values by field name (JSON): the timeline labels them when shown.
+        if "status" in changes:
+            kind = "status"
+        elif "shared_with_delegate" in changes:
+            kind = "shared"
+        else:
+            kind = "tracks"
+        detail = json.dumps({k: v[1] for k, v in changes.items()}, ensure_ascii=False)
+        _event(incident, user, kind, detail)
         audit.record(
             request=request,
             actor=user,

@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,20 +12,32 @@ from django.views.decorators.http import require_POST
 from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
-from registry.incidents import breach, services
-from registry.incidents.forms import AssessmentForm, FilingForm, FollowUpForm, ReportForm
+from registry.incidents import breach, display, services
+from registry.incidents.forms import (
+    ASSESSMENT_TEXTS,
+    AssessmentForm,
+    FilingForm,
+    FollowUpForm,
+    ReportForm,
+)
 from registry.incidents.models import CnilFiling, Incident, Status
 
 
 def _incidents(practice):
     initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
-    return Incident.objects.filter(practice=practice).annotate(has_filing=Exists(initial))
+    return Incident.objects.filter(practice=practice).annotate(
+        has_filing=Exists(initial),
+        first_filed_at=Subquery(initial.order_by("filed_at").values("filed_at")[:1]),
+    )
 
 
 def _with_clock(incidents, now):
     for incident in incidents:
         incident.deadline = breach.deadline(incident)
         incident.clock = breach.clock_state(incident, now, incident.has_filing)
+        incident.filed_late = incident.has_filing and breach.filing_is_late(
+            incident, incident.first_filed_at
+        )
     return incidents
 
 
@@ -84,7 +96,10 @@ def _incident(request, incident_id):
 
 @practice_view(Cap.VIEW)
 def detail(request, incident_id):
-    incident = _incident(request, incident_id)
+    return _detail(request, _incident(request, incident_id))
+
+
+def _detail(request, incident, note_warning=None, status=200):
     read_text = can(request.role, Cap.READ_INCIDENT_TEXT) or incident.shared_with_delegate
     done = {r.key: r for r in incident.reflexes.select_related("done_by")}
     reflexes = [{**r, "done": done.get(r["key"])} for r in breach.reflexes_for(incident.kind)]
@@ -92,9 +107,7 @@ def detail(request, incident_id):
     texts = {r["key"]: r["text"] for r in reflexes}
     for event in events:
         event.label = breach.EVENT_LABELS.get(event.action, event.action)
-        if event.action == "reflex":
-            key, _sep, note = event.detail.partition(" — ")
-            event.detail = texts.get(key, key) + (f" — {note}" if note else "")
+        event.detail = display.event_detail(event, texts)
     return render(
         request,
         "incidents/detail.html",
@@ -105,9 +118,13 @@ def detail(request, incident_id):
             "read_text": read_text,
             "filings": incident.filings.all(),
             "activities": incident.activities.all(),
+            "assessment_rows": display.assessment_rows(incident, read_text),
+            "follow_up_rows": display.follow_up_rows(incident, read_text),
             "filing_form": FilingForm(incident=incident),
             "follow_form": FollowUpForm(instance=incident),
+            "note_warning": note_warning,
         },
+        status=status,
     )
 
 
@@ -118,13 +135,13 @@ def reflex(request, incident_id):
     key = request.POST.get("key", "")
     if key not in {r["key"] for r in breach.reflexes_for(incident.kind)}:
         raise Http404
-    services.reflex_tick(
-        incident=incident,
-        key=key,
-        user=request.user,
-        note=request.POST.get("note", ""),
-        request=request,
-    )
+    note = request.POST.get("note", "")
+    # "Note what was sent and to whom" invites a patient's name: warn once, as the report does.
+    found = findings(note)
+    if found and not request.POST.get("identifying_ack"):
+        warning = {"key": key, "note": note, "found": found}
+        return _detail(request, incident, note_warning=warning)
+    services.reflex_tick(incident=incident, key=key, user=request.user, note=note, request=request)
     return redirect(services.incident_url(incident))
 
 
@@ -132,7 +149,18 @@ def reflex(request, incident_id):
 def assess(request, incident_id):
     incident = _incident(request, incident_id)
     form = AssessmentForm(request.POST or None, instance=incident)
+    warning = []
     if request.method == "POST" and form.is_valid():
+        texts = "\n".join(form.cleaned_data[name] for name in ASSESSMENT_TEXTS)
+        warning = findings(texts)
+        if warning and not form.cleaned_data["identifying_ack"]:
+            form.data = form.data.copy()
+            form.data["identifying_ack"] = "True"
+            return render(
+                request,
+                "incidents/assess.html",
+                {"incident": incident, "form": form, "warning": warning},
+            )
         fields = {k: v for k, v in form.cleaned_data.items() if k in form.Meta.fields}
         incident.refresh_from_db()
         services.incident_assess(
@@ -144,7 +172,9 @@ def assess(request, incident_id):
         )
         messages.success(request, _("Évaluation enregistrée."))
         return redirect(services.incident_url(incident))
-    return render(request, "incidents/assess.html", {"incident": incident, "form": form})
+    return render(
+        request, "incidents/assess.html", {"incident": incident, "form": form, "warning": []}
+    )
 
 
 @practice_view(Cap.MANAGE_INCIDENTS)
@@ -185,7 +215,9 @@ def follow_up(request, incident_id):
 
 
 def _register(practice):
-    incidents = _incidents(practice).filter(personal_data=True).prefetch_related("activities")
+    incidents = (
+        _incidents(practice).filter(personal_data=True).prefetch_related("activities", "filings")
+    )
     return _with_clock(list(incidents), timezone.now())
 
 
@@ -201,79 +233,37 @@ def register(request):
     )
 
 
-REGISTER_COLUMNS = [
-    ("kind", _("Type")),
-    ("noticed_at", _("Constaté le")),
-    ("aware_at", _("Connaissance le")),
-    ("description", _("Nature de la violation")),
-    ("data_categories", _("Catégories")),
-    ("persons_count", _("Personnes")),
-    ("records_count", _("Enregistrements")),
-    ("consequences", _("Conséquences")),
-    ("measures", _("Mesures")),
-    ("activities", _("Traitements concernés")),
-    ("risk", _("Risque")),
-    ("cnil", _("Notification CNIL")),
-    ("inform", _("Information des personnes")),
-    ("status", _("Statut")),
-]
-
-
-def _register_row(incident):
-    def when(value):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-    cnil = (
-        _("Non requise")
-        if incident.cnil_required is False
-        else (_("Déposée") if incident.has_filing else _("À déposer"))
-    )
-    inform = incident.get_inform_waiver_display() or (
-        _("Oui") if incident.inform_required else _("Non")
-    )
-    return [
-        incident.get_kind_display(),
-        when(incident.noticed_at),
-        when(incident.aware_at),
-        incident.description,
-        incident.data_categories,
-        incident.persons_count or "",
-        incident.records_count or "",
-        incident.consequences,
-        incident.measures,
-        ", ".join(str(a) for a in incident.activities.all()),
-        incident.get_risk_display(),
-        f"{cnil} — {incident.cnil_reason}",
-        inform,
-        incident.get_status_display(),
-    ]
-
-
 @practice_view(Cap.EXPORT)
 def register_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="registre-violations.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(label) for _key, label in REGISTER_COLUMNS])
+    writer.writerow([str(label) for label in display.REGISTER_COLUMNS])
     for incident in _register(request.practice):
-        writer.writerow(_register_row(incident))
+        writer.writerow(display.register_row(incident))
     return response
+
+
+def register_pdf_html(practice) -> str:
+    return render_to_string(
+        "incidents/register_pdf.html",
+        {
+            "practice": practice,
+            "now": timezone.now(),
+            "columns": display.REGISTER_COLUMNS,
+            "rows": [display.register_row(i) for i in _register(practice)],
+        },
+    )
 
 
 @practice_view(Cap.EXPORT)
 def register_pdf(request):
     from weasyprint import HTML
 
-    html = render_to_string(
-        "incidents/register_pdf.html",
-        {
-            "practice": request.practice,
-            "now": timezone.now(),
-            "columns": [label for _key, label in REGISTER_COLUMNS],
-            "rows": [_register_row(i) for i in _register(request.practice)],
-        },
+    response = HttpResponse(
+        HTML(string=register_pdf_html(request.practice)).write_pdf(),
+        content_type="application/pdf",
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="registre-violations.pdf"'
     return response

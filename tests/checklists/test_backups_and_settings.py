@@ -87,6 +87,24 @@ class TestPages:
         assert BackupCopy.objects.get().name == "NAS"
 
 
+def test_a_copy_with_errors_keeps_its_form_open(cast):
+    url = reverse("checklists:backups", kwargs={"practice_slug": cast.practice.slug})
+    response = cast.client("admin").post(url, {"copy-name": "NAS du bureau", "copy-medium": ""})
+    html = response.content.decode()
+    assert not BackupCopy.objects.exists()
+    assert "<details open><summary>Décrire une copie" in html
+    assert 'value="NAS du bureau"' in html
+
+
+def test_settings_ask_the_frequency_first(cast, checklist):
+    url = reverse(
+        "checklists:settings",
+        kwargs={"practice_slug": cast.practice.slug, "checklist_id": checklist.public_id},
+    )
+    html = cast.client("admin").get(url).content.decode()
+    assert html.index('name="frequency"') < html.index('name="assigned_role"')
+
+
 @pytest.fixture
 def checklist(cast):
     content.load()

@@ -113,6 +113,61 @@ class TestAnswers:
         assert answer.fixed_by == cast.staff
         assert AuditEvent.objects.filter(action="checklist.fix").exists()
 
+    def not_done(self, cast, run, comment="Filtre à commander"):
+        return cast.client("staff").post(
+            self.url(cast, run),
+            {
+                "item": "privacy_filter",
+                "privacy_filter-status": "not_done",
+                "privacy_filter-comment": comment,
+            },
+        )
+
+    def fix(self, cast, answer):
+        return cast.client("admin").post(
+            reverse(
+                "checklists:fix",
+                kwargs={"practice_slug": cast.practice.slug, "answer_id": answer.public_id},
+            )
+        )
+
+    def test_open_action_names_the_point_and_the_period_shows_it_fixed(self, cast, library):
+        run = self.run(cast)
+        self.not_done(cast, run)
+        index = reverse("checklists:index", kwargs={"practice_slug": cast.practice.slug})
+        page = cast.client("staff").get(index).content.decode()
+        actions = page.split("Actions ouvertes")[1]
+        assert "Les écrans visibles du public ont un filtre de confidentialité." in actions
+        assert self.url(cast, run) in actions
+        self.fix(cast, Answer.objects.get())
+        period = cast.client("staff").get(self.url(cast, run)).content.decode()
+        assert "corrigé le" in period and cast.admin.get_full_name() in period
+
+    def test_a_point_not_done_again_after_its_fix_is_an_open_action_again(self, cast, library):
+        run = self.run(cast)
+        self.not_done(cast, run)
+        self.fix(cast, Answer.objects.get())
+        cast.client("staff").post(
+            self.url(cast, run), {"item": "privacy_filter", "privacy_filter-status": "done"}
+        )
+        self.not_done(cast, run, comment="Le filtre est cassé")
+        answer = Answer.objects.get()
+        assert (answer.fixed_at, answer.fixed_by) == (None, None)
+        # Saving the same "not done" again (a better comment) keeps it fixed or open as it was.
+        self.fix(cast, answer)
+        self.not_done(cast, run, comment="Le filtre est cassé, commandé")
+        answer.refresh_from_db()
+        assert answer.fixed_at is not None
+
+    def test_a_point_of_the_practice_shows_no_empty_why_or_evidence(self, cast, library):
+        run = self.run(cast)
+        checklist = run.checklist
+        checklist.extra_items = [{"key": "own-1", "text": "Le fax est vidé chaque soir"}]
+        checklist.save()
+        page = cast.client("staff").get(self.url(cast, run)).content.decode()
+        own = page.split("Le fax est vidé chaque soir")[1]
+        assert "Pourquoi" not in own and "Preuve" not in own
+
     def test_run_completes_when_every_item_is_answered(self, cast, library):
         run = self.run(cast)
         client = cast.client("staff")

@@ -87,6 +87,9 @@ class TestReport:
         assert timezone.localtime(incident.noticed_at).strftime("%H:%M") == "09:15"
         assert [m.to for m in mail.outbox] == [[cast.admin.email]]
         assert "72 heures" in mail.outbox[0].body
+        # The practice's name stands alone (not "au cabinet Cabinet des Lilas").
+        assert mail.outbox[0].body.startswith("Cabinet des Lilas : un incident vient")
+        assert mail.outbox[0].subject.endswith("— Cabinet des Lilas")
         assert AuditEvent.objects.filter(action="incident.report").exists()
         assert Event.objects.get(incident=incident).action == "reported"
 
@@ -114,6 +117,16 @@ class TestReport:
         assert response.status_code == 200 and "Clé USB trouvée" in html
         assert not Incident.objects.exists()
 
+    def test_list_counts_open_incidents_in_words(self, cast):
+        client = cast.client("staff")
+        first = make(cast, status="closed")
+        assert "Aucun incident ouvert sur 1." in client.get(url(cast, "index")).content.decode()
+        make(cast)
+        assert "1 incident ouvert sur 2." in client.get(url(cast, "index")).content.decode()
+        first.status = "open"
+        first.save()
+        assert "2 incidents ouverts sur 2." in client.get(url(cast, "index")).content.decode()
+
     def test_delegate_cannot_report(self, cast):
         response = cast.client("delegate").post(
             url(cast, "report"),
@@ -135,12 +148,51 @@ class TestReflexes:
         assert "Débrancher le câble Ethernet" in page and "Fait le" in page
         assert "cybermalveillance.gouv.fr" in page
 
+    def test_a_note_naming_a_patient_warns_once_and_keeps_what_was_typed(self, cast):
+        incident = make(cast, kind="misdirected")
+        client = cast.client("staff")
+        note = "Résultats envoyés à jean.dupont@gmail.com au lieu de Patient X"
+        first = client.post(url(cast, "reflex", incident), {"key": "what_sent", "note": note})
+        html = first.content.decode()
+        assert first.status_code == 200 and "Patient X" in html and "une adresse e-mail" in html
+        assert f'value="{note}"' in html.replace("&#x27;", "'")
+        assert not Reflex.objects.exists()
+        client.post(
+            url(cast, "reflex", incident),
+            {"key": "what_sent", "note": note, "identifying_ack": "1"},
+        )
+        assert Reflex.objects.get().note == note
+
     def test_unknown_reflex_is_404(self, cast):
         incident = make(cast)
         assert (
             cast.client("staff").post(url(cast, "reflex", incident), {"key": "nope"}).status_code
             == 404
         )
+
+
+def response_form(response) -> dict:
+    """The values a browser would send back from the page's form, as rendered."""
+    import re
+
+    html = response.content.decode()
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or "csrf" in name.group(1):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag:
+            if " checked" in tag:
+                data.setdefault(name.group(1), []).append(value.group(1) if value else "on")
+            continue
+        data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        data[name] = chosen.group(1) if chosen else ""
+    for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.strip()
+    return data
 
 
 def assess(cast, incident, **data):
@@ -215,6 +267,86 @@ class TestDecisions:
         )
         assert response.status_code == 302
 
+    def test_reopened_assessment_shows_the_decisions_and_saving_again_keeps_them(self, cast):
+        incident = make(cast)
+        data = {
+            "personal_data": "true",
+            "health_data": "on",
+            "risk": "high",
+            "cnil_required": "true",
+            "cnil_reason": "Dossiers médicaux chiffrés par l'attaquant",
+            "inform_required": "true",
+        }
+        assert assess(cast, incident, **data).status_code == 302
+        page = cast.client("admin").get(url(cast, "assess", incident)).content.decode()
+        for name in ("personal_data", "cnil_required", "inform_required"):
+            select = page.split(f'name="{name}"')[1].split("</select>")[0]
+            assert '<option value="true" selected>' in select, name
+        # The admin adds the persons' information date, leaving the rest as shown.
+        form = response_form(cast.client("admin").get(url(cast, "assess", incident)))
+        form["persons_informed_at"] = "2026-11-29T10:00"
+        assert cast.client("admin").post(url(cast, "assess", incident), form).status_code == 302
+        incident.refresh_from_db()
+        assert (incident.personal_data, incident.cnil_required, incident.inform_required) == (
+            True,
+            True,
+            True,
+        )
+        assert incident.persons_informed_at is not None
+
+    def test_decisions_left_to_decide_follow_the_risk_level(self, cast):
+        incident = make(cast)
+        response = assess(
+            cast,
+            incident,
+            personal_data="true",
+            health_data="on",
+            risk="high",
+            cnil_reason="Dossiers patients exposés",
+        )
+        assert response.status_code == 302
+        incident.refresh_from_db()
+        assert (incident.cnil_required, incident.inform_required) == (True, True)
+        assert breach.clock_state(incident, timezone.now(), False) == "running"
+
+    def test_missing_risk_level_suggests_one(self, cast):
+        incident = make(cast)
+        response = assess(cast, incident, personal_data="true", health_data="on")
+        assert "suggestion : Risque élevé pour les personnes" in response.content.decode()
+
+    def test_assessment_is_saved_whole_or_not_at_all(self, cast):
+        from registry.incidents import services
+
+        incident = make(cast)
+        foreign = ProcessingActivity.objects.create(
+            practice=cast.other_practice, name="Dossier patient", reference="ref-001"
+        )
+        with pytest.raises(Exception):  # noqa: B017 - the access door's refusal
+            services.incident_assess(
+                incident=incident, user=cast.admin, activities=[foreign], risk="high"
+            )
+        incident.refresh_from_db()
+        assert incident.risk == "" and incident.assessed_at is None
+        assert not Event.objects.filter(incident=incident, action="assessed").exists()
+
+    def test_assessment_text_naming_a_patient_warns_once(self, cast):
+        incident = make(cast)
+        data = {
+            "personal_data": "true",
+            "risk": "risk",
+            "cnil_required": "true",
+            "cnil_reason": "Courrier de Mme Durand née le 03/04/1962 mal adressé",
+        }
+        first = assess(cast, incident, **data)
+        assert first.status_code == 200
+        assert "une date de naissance associée à une personne" in first.content.decode()
+        assert "Mme Durand née le 03/04/1962" in first.content.decode()
+        incident.refresh_from_db()
+        assert incident.assessed_at is None
+        assert assess(cast, incident, **data, identifying_ack="True").status_code == 302
+        incident.refresh_from_db()
+        assert incident.risk == "risk"
+
     def test_staff_cannot_assess(self, cast):
         incident = make(cast)
         assert cast.client("staff").post(url(cast, "assess", incident), {}).status_code == 403
@@ -267,6 +399,80 @@ class TestDelegateAndRegister:
         assert "Texte confidentiel" in delegate.get(url(cast, "detail", incident)).content.decode()
         assert delegate.get(url(cast, "register_csv")).status_code == 403
 
+    def test_an_incident_is_closed_only_once_personal_data_is_decided(self, cast):
+        incident = make(cast)
+        admin = cast.client("admin")
+        response = admin.post(
+            url(cast, "follow_up", incident), {"status": "closed", "police_reference": "PV 12"}
+        )
+        assert response.status_code == 400
+        assert "Avant de clore" in response.content.decode()
+        assert 'value="PV 12"' in response.content.decode()
+        incident.refresh_from_db()
+        assert incident.status == "open" and incident.police_reference == ""
+        incident.personal_data = False
+        incident.save()
+        admin.post(url(cast, "follow_up", incident), {"status": "closed"})
+        incident.refresh_from_db()
+        assert incident.status == "closed"
+
+    def test_page_shows_the_assessment_and_follow_up_counts_to_all_text_to_members(self, cast):
+        incident = make(
+            cast,
+            personal_data=True,
+            risk="high",
+            cnil_required=True,
+            persons_count=1200,
+            consequences="Dossiers indisponibles",
+            assessed_at=timezone.now(),
+            police_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+            police_reference="PV 2026/889",
+        )
+        member = cast.client("staff").get(url(cast, "detail", incident)).content.decode()
+        assert "Nombre approximatif de personnes\u00a0: 1200" in member
+        assert "Conséquences probables\u00a0: Dossiers indisponibles" in member
+        assert "Plainte déposée le\u00a0: 26/11/2026 10:00" in member
+        assert "Référence de la plainte\u00a0: PV 2026/889" in member
+        delegate = cast.client("delegate").get(url(cast, "detail", incident)).content.decode()
+        assert "Nombre approximatif de personnes\u00a0: 1200" in delegate
+        assert "Plainte déposée le\u00a0: 26/11/2026 10:00" in delegate
+        assert "Dossiers indisponibles" not in delegate and "PV 2026/889" not in delegate
+
+    def test_a_late_filing_shows_on_the_clock(self, cast):
+        incident = make(cast, aware_at=timezone.now() - timedelta(hours=80), cnil_required=True)
+        CnilFiling.objects.create(
+            practice=cast.practice,
+            incident=incident,
+            filed_at=timezone.now(),
+            reference="CNIL-9",
+            delay_reason="Week-end",
+        )
+        page = cast.client("admin").get(url(cast, "detail", incident)).content.decode()
+        assert "CNIL notifiée hors délai" in page
+
+    def test_timeline_names_each_change_in_the_readers_language(self, cast):
+        client = cast.client("staff")
+        client.post(
+            url(cast, "report"),
+            {"kind": "ransomware", "description": "Écran rouge", "noticed_at": "2026-11-28T09:15"},
+        )
+        incident = Incident.objects.get()
+        incident.personal_data = False
+        incident.save()
+        admin = cast.client("admin")
+        admin.post(
+            url(cast, "follow_up", incident),
+            {"status": "closed", "police_at": "2026-11-26T10:00", "police_reference": "PV 889"},
+        )
+        page = admin.get(url(cast, "detail", incident)).content.decode()
+        timeline = page.split("<ol>")[-1]
+        assert "Statut\u00a0: Clos, Plainte déposée le\u00a0: 26/11/2026 10:00" in timeline
+        assert "police_at" not in timeline and "2026-11-26T" not in timeline
+        admin.post(reverse("set_language"), {"language": "en"})
+        english = admin.get(url(cast, "detail", incident)).content.decode().split("<ol>")[-1]
+        assert "Incident reported: Ransomware / malware" in english
+        assert "Status: Closed" in english
+
     def test_register_csv_and_pdf(self, cast):
         make(
             cast,
@@ -286,6 +492,71 @@ class TestDelegateAndRegister:
         assert "Dossiers patients exposés" in record["Notification CNIL"]
         pdf = client.get(url(cast, "register_pdf"))
         assert pdf.content.startswith(b"%PDF")
+
+    def register_breach(self, cast):
+        incident = make(
+            cast,
+            aware_at=timezone.now() - timedelta(hours=90),
+            personal_data=True,
+            risk="high",
+            cnil_required=True,
+            cnil_reason="Dossiers patients exposés",
+            consequences="Indisponibilité des dossiers médicaux pendant plusieurs jours",
+            police_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+            police_reference="PV 2026/889",
+        )
+        CnilFiling.objects.create(
+            practice=cast.practice,
+            incident=incident,
+            filed_at=datetime(2026, 11, 29, 7, 0, tzinfo=UTC),
+            reference="CNIL-2026-12345",
+            delay_reason="Prestataire injoignable",
+        )
+        return incident
+
+    def test_register_row_has_the_filings_decisions_and_other_reports(self, cast):
+        self.register_breach(cast)
+        raw = cast.client("staff").get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+        record = dict(zip(rows[0], rows[1], strict=True))
+        assert record["Notification CNIL"] == (
+            "requise — Dossiers patients exposés\n"
+            "Notification initiale 29/11/2026 08:00 CNIL-2026-12345 "
+            "(retard\u00a0: Prestataire injoignable)"
+        )
+        assert record["Information des personnes"] == "à décider"  # not "Non"
+        assert record["Autres signalements"] == "Plainte déposée le 26/11/2026 10:00 (PV 2026/889)"
+
+    def test_register_csv_headers_in_the_readers_language(self, cast):
+        self.register_breach(cast)
+        client = cast.client("staff")
+        client.post(reverse("set_language"), {"language": "en"})
+        raw = client.get(url(cast, "register_csv")).content.decode("utf-8-sig")
+        header = next(csv.reader(io.StringIO(raw), delimiter=";"))
+        assert header[:3] == ["Kind", "Noticed on", "Known on"]
+        assert "Statut" not in header
+
+    def test_register_pdf_keeps_every_column_on_the_page(self, cast):
+        from weasyprint import HTML
+
+        from registry.incidents.views import register_pdf_html
+
+        for _ in range(3):
+            self.register_breach(cast)
+        document = HTML(string=register_pdf_html(cast.practice)).render()
+        page = document.pages[0]
+        right_margin = 1.5 / 2.54 * 96  # 1.5 cm in CSS pixels
+        widest = 0
+
+        def walk(box):
+            nonlocal widest
+            for child in getattr(box, "children", []):
+                if hasattr(child, "position_x"):
+                    widest = max(widest, child.position_x + child.margin_width())
+                walk(child)
+
+        walk(page._page_box)
+        assert widest <= page.width - right_margin + 1
 
     def test_register_page_queries_do_not_grow_with_linked_activities(
         self, cast, django_assert_max_num_queries
