@@ -100,10 +100,33 @@ class ChecklistSettingsForm(forms.ModelForm):
             self.add_error("custom_rule", _("Cette règle n'est pas une RRULE valable."))
         data["cadence"] = rule
         lines = [line.strip() for line in data.get("own_items", "").splitlines()]
-        data["extra_items"] = [
-            {"key": f"own-{n}", "text": text} for n, text in enumerate(filter(None, lines), start=1)
-        ]
+        data["extra_items"] = self._own_items(filter(None, lines))
         return data
+
+    def _own_items(self, texts) -> list[dict]:
+        """The practice's own points with stable keys: a point kept (same text) keeps its
+        key, wherever it moves in the list; a new or reworded point gets a key never used by
+        this checklist, so past answers never land on another point."""
+        from practices.checklists.models import Answer
+
+        checklist = self.instance
+        existing = {item["text"]: item["key"] for item in checklist.extra_items}
+        used = {item["key"] for item in checklist.extra_items}
+        if checklist.pk:
+            used |= set(
+                Answer.objects.filter(run__checklist=checklist, item_key__startswith="own-")
+                .values_list("item_key", flat=True)
+                .distinct()
+            )
+        numbers = [int(k[4:]) for k in used if k[4:].isdigit()]
+        following = max(numbers, default=0) + 1
+        items = []
+        for text in texts:
+            key = existing.pop(text, None)
+            if key is None:
+                key, following = f"own-{following}", following + 1
+            items.append({"key": key, "text": text})
+        return items
 
 
 class BackupCopyForm(forms.ModelForm):

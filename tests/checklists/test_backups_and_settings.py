@@ -142,3 +142,37 @@ def test_admin_adjusts_cadence_items_and_assignment(cast, checklist):
     event = AuditEvent.objects.get(action="checklist.configure")
     assert event.changes["cadence"] == ["FREQ=MONTHLY", "FREQ=MONTHLY;INTERVAL=3"]
     assert cast.client("staff").get(url).status_code == 403
+
+
+def test_own_points_keep_their_keys_so_past_answers_stay_on_their_point(cast, checklist):
+    """Removing or moving a point of the practice's own must not move past answers onto
+    another point; a removed key is never given to a new point."""
+    from django.utils import timezone
+
+    from practices.checklists import schedule, services
+
+    url = reverse(
+        "checklists:settings",
+        kwargs={"practice_slug": cast.practice.slug, "checklist_id": checklist.public_id},
+    )
+    client = cast.client("admin")
+
+    def configure(own):
+        response = client.post(url, {"frequency": "FREQ=MONTHLY", "own_items": own, "active": "on"})
+        assert response.status_code == 302
+        checklist.refresh_from_db()
+        return {i["text"]: i["key"] for i in checklist.extra_items}
+
+    first = configure("Le fax est vidé\nLe coffre est fermé")
+    assert first == {"Le fax est vidé": "own-1", "Le coffre est fermé": "own-2"}
+    schedule.generate_runs(checklist, timezone.now())
+    run = checklist.runs.first()
+    services.run_answer(
+        run=run, item_key="own-2", status="not_done", comment="Clé perdue", user=cast.admin
+    )
+    # The fax point goes, the safe moves to the top, a new point arrives.
+    second = configure("Le coffre est fermé\nLe tiroir des CPS est fermé")
+    assert second == {"Le coffre est fermé": "own-2", "Le tiroir des CPS est fermé": "own-3"}
+    # own-2 was removed then a point is added again: it gets a key never used.
+    third = configure("Le tiroir des CPS est fermé\nLes volets sont baissés")
+    assert third == {"Le tiroir des CPS est fermé": "own-3", "Les volets sont baissés": "own-4"}
