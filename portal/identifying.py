@@ -23,6 +23,16 @@ BIRTH = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
+# A first name and a surname (either order, the surname possibly in capitals) right before a
+# 20th-century date, as a patient list writes them: "Jeanne Dupont 12/03/1956",
+# "DUPONT Jeanne (12/03/1956)". Case matters here: two capitalised words, not any two. It may
+# fire on a product name before an old date ("Windows Server 12/03/1999"): a warning only.
+_WORD = r"[A-ZÉÈ][a-zéèêëïîôç]+(?:-[A-ZÉÈ][a-zéèêëïîôç]+)?"
+_SURNAME = r"[A-ZÉÈ][A-ZÉÈ'-]+|" + _WORD
+NAMED_DATE = re.compile(
+    rf"\b(?:{_WORD}\s+(?:{_SURNAME})|(?:[A-ZÉÈ][A-ZÉÈ'-]+)\s+{_WORD})[\s,(]{{1,3}}"
+    r"\d{1,2}[/.-]\d{1,2}[/.-]19\d{2}\b"
+)
 
 
 def nir_key_is_valid(match: re.Match) -> bool:
@@ -42,6 +52,6 @@ def findings(text: str) -> list[str]:
         found.append(str(_("une adresse e-mail")))
     if PHONE.search(text or ""):
         found.append(str(_("un numéro de téléphone")))
-    if BIRTH.search(text or ""):
+    if BIRTH.search(text or "") or NAMED_DATE.search(text or ""):
         found.append(str(_("une date de naissance associée à une personne")))
     return found

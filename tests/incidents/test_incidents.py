@@ -675,6 +675,11 @@ class TestReminders:
         ("écrire à jean.dupont@gmail.com", ["une adresse e-mail"]),
         ("rappeler au 06 12 34 56 78", ["un numéro de téléphone"]),
         ("Mme Durand née le 03/04/1962", ["une date de naissance associée à une personne"]),
+        ("dossier de Jeanne Dupont 12/03/1956", ["une date de naissance associée à une personne"]),
+        ("DUPONT Jeanne (12/03/1956) ouvert", ["une date de naissance associée à une personne"]),
+        ("Jean-Marc LE-GALL, 01.02.1948", ["une date de naissance associée à une personne"]),
+        ("Sauvegarde Synology du 12/03/2026 non faite", []),  # a date of this century
+        ("depuis le 12/03/1956 selon le dossier", []),  # a date without a name
         ("Patient X, tension 12/8, revoir dans 3 mois, ordonnance 2026-00123", []),
         ("Le poste accueil affiche une rançon de 0,5 bitcoin à 09:15", []),
     ],
