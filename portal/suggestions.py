@@ -49,28 +49,36 @@ def choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _library(items) -> dict[str, dict]:
+    """``{kind: {key: Template or Preset}}`` for the suggestions' items still in the
+    library (one query per kind present)."""
+    codes = {s.key for s in items if s.kind == Suggestion.Kind.CHECKLIST}
+    keys = {s.key for s in items if s.kind == Suggestion.Kind.PRESET}
+    return {
+        Suggestion.Kind.CHECKLIST: {t.code: t for t in Template.objects.filter(code__in=codes)}
+        if codes
+        else {},
+        Suggestion.Kind.PRESET: {p.key: p for p in Preset.objects.filter(key__in=keys)}
+        if keys
+        else {},
+    }
+
+
 def with_titles(items) -> list[Suggestion]:
     """The suggestions, each with ``display_title``: its checklist's or preset's title in
     the reader's language (two queries whatever their number). ``title`` keeps the text
     as the delegate saw it when sending, in the delegate's language: shown only when the
     item has left the library."""
     items = list(items)
-    codes = {s.key for s in items if s.kind == Suggestion.Kind.CHECKLIST}
-    keys = {s.key for s in items if s.kind == Suggestion.Kind.PRESET}
-    titles = {
-        Suggestion.Kind.CHECKLIST: {
-            t.code: t.local_title for t in Template.objects.filter(code__in=codes)
-        }
-        if codes
-        else {},
-        Suggestion.Kind.PRESET: {p.key: p.name for p in Preset.objects.filter(key__in=keys)}
-        if keys
-        else {},
-    }
+    library = _library(items)
     for suggestion in items:
-        suggestion.display_title = titles.get(suggestion.kind, {}).get(suggestion.key) or (
-            suggestion.title
-        )
+        item = library.get(suggestion.kind, {}).get(suggestion.key)
+        if item is None:
+            suggestion.display_title = suggestion.title
+        elif suggestion.kind == Suggestion.Kind.CHECKLIST:
+            suggestion.display_title = item.local_title or suggestion.title
+        else:
+            suggestion.display_title = item.name or suggestion.title
     return items
 
 
@@ -184,25 +192,15 @@ def due(now):
             "practice", "delegate"
         )
     )
-    codes = {s.key for s in pending if s.kind == Suggestion.Kind.CHECKLIST}
-    keys = {s.key for s in pending if s.kind == Suggestion.Kind.PRESET}
-    titles = {
-        Suggestion.Kind.CHECKLIST: {
-            t.code: _texts(t.title) for t in Template.objects.filter(code__in=codes)
-        }
-        if codes
-        else {},
-        Suggestion.Kind.PRESET: {
-            p.key: _texts(p.data.get("name")) for p in Preset.objects.filter(key__in=keys)
-        }
-        if keys
-        else {},
-    }
+    library = _library(pending)
     for suggestion in pending:
-        french, english = titles.get(suggestion.kind, {}).get(suggestion.key) or (
-            suggestion.title,
-            suggestion.title,
-        )
+        item = library.get(suggestion.kind, {}).get(suggestion.key)
+        if item is None:
+            french = english = suggestion.title
+        elif suggestion.kind == Suggestion.Kind.CHECKLIST:
+            french, english = _texts(item.title)
+        else:
+            french, english = _texts(item.data.get("name"))
         yield Due(
             kind="suggestion.pending",
             practice_id=suggestion.practice_id,
