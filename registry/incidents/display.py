@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -132,14 +133,13 @@ REGISTER_COLUMNS = [
 ]
 
 
-def _decision(value, choices: str) -> str:
-    """Yes / no / to decide, from a translated 'yes,no,undecided' list."""
-    yes, no, undecided = _(choices).split(",")
-    return {True: yes, False: no}.get(value, undecided)
+def _decision(value) -> str:
+    """Required / not required / to decide, as the detail page says it."""
+    return yesno(value, _("requise,non requise,à décider"))
 
 
 def _cnil_cell(incident) -> str:
-    parts = [_decision(incident.cnil_required, "requise,non requise,à décider")]
+    parts = [_decision(incident.cnil_required)]
     if incident.cnil_reason:
         parts[0] += f" — {incident.cnil_reason}"
     for filing in incident.filings.all():
@@ -154,7 +154,7 @@ def _inform_cell(incident) -> str:
     if incident.inform_waiver:
         text = incident.get_inform_waiver_display()
     else:
-        text = _decision(incident.inform_required, "requise,non requise,à décider")
+        text = _decision(incident.inform_required)
     if incident.inform_reason:
         text += f" — {incident.inform_reason}"
     if incident.persons_informed_at:
