@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -25,8 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import AuditEvent
 from practices.checklists.models import Answer, Run
 from practices.models import Oversight, Practice
-from registry.incidents.breach import DEADLINE
-from registry.incidents.models import CnilFiling, Incident, Status
+from registry.incidents.models import Incident, Status
 
 ON_TIME_WINDOW = timedelta(days=90)
 ACTIVITY_WEEKS = 12
@@ -163,26 +162,15 @@ def _open_actions(ids) -> dict:
     return {r["practice_id"]: r["n"] for r in rows}
 
 
-def late_filter(now) -> Q:
-    """Incidents whose 72 hours passed with no initial CNIL filing, while a notification
-    is required or not decided yet (``breach.clock_state`` == LATE)."""
-    initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type=CnilFiling.Type.INITIAL)
-    return (
-        Q(aware_at__lte=now - DEADLINE)
-        & ~Q(personal_data=False)
-        & ~Q(cnil_required=False)
-        & ~Exists(initial)
-    )
-
-
 def _incidents(ids, now) -> dict:
-    """Open incidents and late ones (1 query)."""
+    """Open incidents and late ones (``Incident.objects.late``), in 1 query."""
+    late = Incident.objects.filter(practice_id__in=ids).late(now).values("pk")
     rows = (
         Incident.objects.filter(practice_id__in=ids)
         .values("practice_id")
         .annotate(
             open=Count("pk", filter=~Q(status=Status.CLOSED)),
-            late=Count("pk", filter=late_filter(now)),
+            late=Count("pk", filter=Q(pk__in=late)),
         )
         .order_by()
     )

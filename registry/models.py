@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.texts import local
 from practices.models import Practice, PracticeOwned
 from registry import cnil
 
@@ -309,13 +310,7 @@ class Preset(models.Model):
 
     def text(self, field: str) -> str:
         """A translated field of the preset: ``{"fr": …, "en": …}`` or plain text."""
-        from django.utils.translation import get_language
-
-        value = self.data.get(field, "")
-        if isinstance(value, dict):
-            lang = (get_language() or "fr")[:2]
-            return value.get(lang) or value.get("fr", "")
-        return value
+        return local(self.data.get(field, ""))
 
     @property
     def name(self) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.texts import local
 from registry import cnil
 from registry.models import (
     ActivityData,
@@ -177,10 +178,9 @@ def next_reference(practice) -> str:
     return f"ref-{number:03d}"
 
 
-def _lang(value, lang="fr"):
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("fr", "")
-    return value or ""
+def _lang(value) -> str:
+    """A preset's text as the draft fiche keeps it: French, the registry's language."""
+    return local(value, "fr")
 
 
 @transaction.atomic

@@ -9,18 +9,10 @@ requirements), so a practice never sees another practice's rows.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.texts import local
 from practices.models import Job, PracticeOwned
-
-
-def local(texts: dict | None) -> str:
-    """The text in the active language (French when English is missing)."""
-    texts = texts or {}
-    if (get_language() or "fr").startswith("en") and texts.get("en"):
-        return texts["en"]
-    return texts.get("fr", "")
 
 
 class Module(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from portal.notifications import delegates, tokens
 from portal.notifications.kinds import all_kinds, kind_of
 from portal.notifications.models import Mode
+from portal.texts import local
 
 PARIS = "Europe/Paris"
 
@@ -44,10 +45,9 @@ def _title(context: dict) -> str:
     """The item's title in the active language: ``title`` (French) and ``title_en``, or a
     ``{"fr": …, "en": …}`` text as the content files give it."""
     title = context.get("title") or ""
-    english = translation.get_language().startswith("en")
     if isinstance(title, dict):
-        return str(title.get("en" if english else "fr") or title.get("fr") or "")
-    return str((english and context.get("title_en")) or title)
+        return local(title)
+    return local({"fr": title, "en": context.get("title_en")})
 
 
 def _fallback(context: dict, label: str) -> str:

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from portal import audit
+from portal.texts import local
 from practices.checklists.content import _data
 from practices.checklists.models import Attestation
 
@@ -23,8 +23,7 @@ def validity() -> timedelta:
 
 
 def items() -> list[dict]:
-    language = "en" if (get_language() or "fr").startswith("en") else "fr"
-    return [{"key": i["key"], "text": i["text"][language]} for i in definition()["items"]]
+    return [{"key": i["key"], "text": local(i["text"])} for i in definition()["items"]]
 
 
 def status(practice, user, now: datetime) -> list[dict]:

@@ -1,13 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.texts import local
 from practices.models import PracticeOwned
-
-
-def _local(texts: dict) -> str:
-    return texts.get("en" if (get_language() or "fr").startswith("en") else "fr", "")
 
 
 class Template(models.Model):
@@ -28,15 +24,15 @@ class Template(models.Model):
 
     @property
     def local_title(self) -> str:
-        return _local(self.title)
+        return local(self.title)
 
     def local_items(self) -> list[dict]:
         return [
             {
                 "key": i["key"],
-                "text": _local(i["text"]),
-                "why": _local(i["why"]),
-                "evidence": _local(i["evidence"]),
+                "text": local(i["text"]),
+                "why": local(i["why"]),
+                "evidence": local(i["evidence"]),
             }
             for i in self.items
         ]

@@ -7,17 +7,17 @@ wall-clock hour shown, not the deadline.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 import yaml
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from registry.incidents.models import Incident, Risk
+from portal.texts import local
+from registry.incidents.models import DEADLINE, Incident, Risk
 
-DEADLINE = timedelta(hours=72)
+__all__ = ["DEADLINE", "clock_state", "deadline"]
 # What the admin's assessment records (and the audit trail compares), awareness time first:
 # it starts the clock.
 ASSESSMENT_FIELDS = [
@@ -64,6 +64,9 @@ def deadline(incident: Incident) -> datetime:
 
 
 def clock_state(incident: Incident, now: datetime, has_initial_filing: bool) -> str:
+    """The clock of one incident as its page shows it. LATE is exactly
+    ``Incident.objects.late(now)`` (tests/incidents/test_late_rule.py holds them together at
+    a frozen clock); the other states say why an incident is not late."""
     if has_initial_filing:
         return ClockState.FILED
     if incident.personal_data is False or incident.cnil_required is False:
@@ -100,8 +103,7 @@ def _reflex_file() -> dict:
 
 def reflexes_for(kind: str) -> list[dict]:
     """The kind's reflexes with their text in the active language."""
-    language = "en" if (get_language() or "fr").startswith("en") else "fr"
     return [
-        {"key": r["key"], "text": r[language], "note": r.get("note", False)}
+        {"key": r["key"], "text": local(r), "note": r.get("note", False)}
         for r in _reflex_file()["kinds"].get(kind, [])
     ]

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.cards import Card, Figure
-from registry.incidents.breach import DEADLINE
 from registry.incidents.models import Incident, Status
 
 
@@ -13,14 +12,7 @@ def card(practice, role) -> Card:
     now = timezone.now()
     figures = Incident.objects.filter(practice=practice).aggregate(
         open=Count("pk", filter=~Q(status=Status.CLOSED)),
-        overdue=Count(
-            "pk",
-            filter=Q(aware_at__lte=now - DEADLINE)
-            & ~Q(personal_data=False)
-            & ~Q(cnil_required=False)
-            & ~Q(filings__type="initial"),
-            distinct=True,
-        ),
+        overdue=Count("pk", filter=Q(pk__in=Incident.objects.late(now).values("pk"))),
     )
     url = reverse("incidents:index", kwargs={"practice_slug": practice.slug})
     return Card(

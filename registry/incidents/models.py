@@ -1,9 +1,15 @@
+from datetime import UTC, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from practices.models import PracticeOwned
+from practices.models import PracticeOwned, PracticeOwnedQuerySet
+
+# GDPR Art. 33: the CNIL is notified within 72 hours of real time after awareness.
+DEADLINE = timedelta(hours=72)
 
 
 class Kind(models.TextChoices):
@@ -39,6 +45,26 @@ class Waiver(models.TextChoices):
         "c",
         _("Art. 34(3)(c) : efforts disproportionnés, communication publique à la place"),
     )
+
+
+class IncidentQuerySet(PracticeOwnedQuerySet):
+    def late(self, now, *, after: timedelta = DEADLINE):
+        """The late-incident rule, the only copy: incidents the practice became aware of at
+        least ``after`` before ``now`` (by default the 72 hours), whose CNIL notification is
+        required or not decided yet (personal data not ruled out), with no initial filing.
+
+        Used by the dashboard card, the delegate console, the incident pages' clock (which
+        must agree, see ``breach.clock_state``) and the reminders (with ``after`` set to
+        their first step, 24 hours).
+        """
+        initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type=CnilFiling.Type.INITIAL)
+        # In UTC: hours subtracted from a Paris wall-clock time would ignore a DST change.
+        return (
+            self.filter(aware_at__lte=now.astimezone(UTC) - after)
+            .exclude(personal_data=False)
+            .exclude(cnil_required=False)
+            .exclude(Exists(initial))
+        )
 
 
 class Incident(PracticeOwned):
@@ -102,6 +128,8 @@ class Incident(PracticeOwned):
     ars_reference = models.CharField(_("référence ARS / CERT Santé"), max_length=100, blank=True)
     police_at = models.DateTimeField(_("plainte déposée le"), null=True, blank=True)
     police_reference = models.CharField(_("référence de la plainte"), max_length=100, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-noticed_at"]

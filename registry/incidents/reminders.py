@@ -2,13 +2,11 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import Due, Kind
-from registry.incidents.breach import DEADLINE
-from registry.incidents.models import CnilFiling, Incident
+from registry.incidents.models import DEADLINE, Incident
 
 KINDS = {
     "incident.deadline": Kind(
@@ -26,16 +24,9 @@ STEPS = [
 def due(now):
     """One reminder per step reached while a required (or undecided) notification is missing.
 
-    One query: incidents aware at least 24 h ago, not ruled out, with no initial filing.
+    One query: the late-incident rule with its clock at the first step (24 hours).
     """
-    filed = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
-    incidents = (
-        Incident.objects.filter(aware_at__lte=now - STEPS[0][0])
-        .exclude(personal_data=False)
-        .exclude(cnil_required=False)
-        .exclude(Exists(filed))
-        .select_related("practice")
-    )
+    incidents = Incident.objects.late(now, after=STEPS[0][0]).select_related("practice")
     for incident in incidents:
         step = [name for delay, name in STEPS if incident.aware_at + delay <= now][-1]
         yield Due(
