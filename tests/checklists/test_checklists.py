@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,6 +75,12 @@ class TestGeneration:
 
 
 class TestAnswers:
+    @pytest.fixture(autouse=True)
+    def mid_november(self):
+        """A monthly list started on 1 November has exactly one period until 1 December."""
+        with time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=PARIS)):
+            yield
+
     def run(self, cast):
         checklist = activate(cast, "workstations", starts_on=date(2026, 11, 1))
         schedule.generate_runs(checklist, timezone.now())
