@@ -17,6 +17,26 @@ from tests.factories import MembershipFactory, OversightFactory, PracticeFactory
 
 
 @pytest.fixture(autouse=True)
+def nothing_leaks_into_the_next_test():
+    """Whatever the order, a test leaves no injected database fault and no moved clock behind:
+    either would make a later, innocent test fail (or pass) for a reason of its own."""
+    import time_machine
+    from django.db import connections
+
+    yield
+    leaks = []
+    for connection in connections.all(initialized_only=True):
+        if connection.execute_wrappers:
+            leaks.append(
+                f"{len(connection.execute_wrappers)} execute wrapper(s), {connection.alias}"
+            )
+            connection.execute_wrappers.clear()
+    if time_machine.escape_hatch.is_travelling():
+        leaks.append("a time_machine travel still running (use it as a context manager)")
+    assert not leaks, "this test leaked: " + "; ".join(leaks)
+
+
+@pytest.fixture(autouse=True)
 def french_by_default():
     """Every test starts in French: a request in English (cookie or account language)
     leaves its language active in the thread, which would leak into the next test."""
