@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.notifications import conf, dispatch
+from portal.notifications import conf
 from portal.notifications.kinds import all_kinds, effective_mode, kind_of, sources
 from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
 from portal.reminders import Due
@@ -140,11 +140,12 @@ def to_queue(now) -> list[int]:
     return list(rows.order_by("pk").values_list("pk", flat=True)[:QUEUE_LIMIT])
 
 
-def run_sweep(now=None, *, enqueue: Callable | None = None) -> SweepStats:
+def run_sweep(now=None, *, enqueue: Callable[[list[int]], int]) -> SweepStats:
     """One sweep at ``now``: collect, write once, queue. The benchmark hook.
 
-    ``enqueue(ids) -> int`` hands the rows on (by default to the Celery workers, or
-    in-process in embedded mode) and says how many of the first ids it handed over.
+    ``enqueue(ids) -> int`` hands the rows on and says how many of the first ids it handed
+    over: ``tasks.enqueue_sends`` (the Celery workers, or in-process in embedded mode) from
+    beat, ``dispatch.send_inline`` from the command, ``len`` from the benchmark.
     Run outside a transaction: the rows must be committed before a worker looks for them.
     """
     now = now or timezone.now()
@@ -158,7 +159,7 @@ def run_sweep(now=None, *, enqueue: Callable | None = None) -> SweepStats:
         stats.by_kind[row.kind] = stats.by_kind.get(row.kind, 0) + 1
     SentReminder.objects.bulk_create(rows, ignore_conflicts=True)
     ids = to_queue(now)
-    stats.queued = (enqueue or dispatch.enqueue_sends)(ids)
+    stats.queued = enqueue(ids)
     stats.queue_failed = len(ids) - stats.queued
     if stats.queued:
         handed = ids[: stats.queued]

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.celery import app
-from portal.notifications import sweep
+from portal.notifications import sweep, tasks
 from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
 from tests.notifications.conftest import broker, free_port
 from tests.notifications.helpers import expiring_invitation, late_incident
@@ -74,7 +74,7 @@ def closed_port() -> int:
 def test_broker_down_sweep_survives_rows_wait_and_the_web_works(cast):
     late_incident(cast.practice)
     with broker(f"redis://127.0.0.1:{closed_port()}/0"):
-        stats = sweep.run_sweep(timezone.now())
+        stats = sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
         assert stats.rows > 0 and stats.queued == 0 and stats.queue_failed == stats.rows
         assert mail.outbox == []
         waiting = SentReminder.objects.filter(status=Status.PENDING, queued_at=None)
@@ -85,18 +85,18 @@ def test_broker_down_sweep_survives_rows_wait_and_the_web_works(cast):
         assert client.get(cast.practice.get_absolute_url()).status_code == 200
         assert client.get("/healthz").json()["database"] == "ok"
     # Broker back (here: embedded mode): the next sweep sends what waited, once.
-    stats = sweep.run_sweep(timezone.now())
+    stats = sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
     assert stats.queued == stats.rows
     assert len(mail.outbox) == stats.rows
     assert not SentReminder.objects.filter(sent_at=None).exists()
 
 
 def test_digests_wait_too_when_the_broker_is_down(cast):
-    from portal.notifications import dispatch
+    from portal.notifications import tasks
 
     NotificationPreference.objects.create(user=cast.admin, kind="", mode=Mode.DAILY)
     expiring_invitation(cast.practice)
     sweep.run_sweep(timezone.now(), enqueue=lambda ids: 0)
     with broker(f"redis://127.0.0.1:{closed_port()}/0"):
-        assert dispatch.enqueue_digests(Mode.DAILY) == (0, 1)
+        assert tasks.enqueue_digests(Mode.DAILY) == (0, 1)
     assert SentReminder.objects.filter(recipient=cast.admin, delivery=Mode.DAILY, sent_at=None)

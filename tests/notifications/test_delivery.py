@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from portal.notifications import delivery, dispatch, sweep, tokens
+from portal.notifications import delivery, dispatch, sweep, tasks, tokens
 from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
 from tests.factories import MembershipFactory, PracticeFactory
 from tests.notifications.helpers import expiring_invitation, late_incident
@@ -126,7 +126,8 @@ def test_daily_digest_groups_waiting_rows_per_person_and_practice(cast):
     expiring_invitation(cast.practice, email="a@exemple.fr")
     expiring_invitation(second, email="b@exemple.fr")
     late_incident(cast.practice)  # urgent: sent at once, not in the digest
-    sweep.run_sweep(timezone.now())  # embedded mode: immediate rows are sent in-process
+    # Embedded mode: immediate rows are sent in-process.
+    sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
     assert [m.subject for m in mail.outbox if m.to == [cast.admin.email]] == [
         "[Vigie] Délai de 72 heures d'un incident — Cabinet des Lilas"
     ]

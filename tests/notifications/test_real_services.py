@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from portal.notifications import sweep
+from portal.notifications import sweep, tasks
 from portal.notifications.models import SentReminder, Status
 from tests.factories import MembershipFactory, PracticeFactory
 from tests.notifications.conftest import broker, free_port, wait_for
@@ -80,7 +80,10 @@ def test_two_sweeps_at_the_same_time_send_each_reminder_once(celery_processes, s
     celery_processes.worker("a")
     celery_processes.worker("b")
     now = timezone.now()
-    first, second = concurrent(lambda: sweep.run_sweep(now), lambda: sweep.run_sweep(now))
+    first, second = concurrent(
+        lambda: sweep.run_sweep(now, enqueue=tasks.enqueue_sends),
+        lambda: sweep.run_sweep(now, enqueue=tasks.enqueue_sends),
+    )
     # Both found everything and both queued it: every row has two messages in Redis.
     assert first.rows == second.rows == SentReminder.objects.count() >= 24
     assert first.queued + second.queued >= SentReminder.objects.count()
@@ -106,7 +109,7 @@ def test_worker_killed_mid_batch_then_restarted_still_exactly_once(
             celery_processes.kill(worker)
 
     smtp.on_rcpt = kill_on_fifth_recipient
-    stats = sweep.run_sweep(timezone.now())
+    stats = sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
     assert stats.queued == SentReminder.objects.count()
     wait_for(lambda: worker.poll() is not None, message="the worker killed")
     smtp.on_rcpt = None
@@ -124,7 +127,7 @@ def test_worker_killed_mid_batch_then_restarted_still_exactly_once(
     )
     time.sleep(claim_timeout + 0.5)
     # … and the next sweep hands it over again.
-    assert sweep.run_sweep(timezone.now()).queued == 1
+    assert sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends).queued == 1
     wait_for(all_sent, message="the lost row sent: " + celery_processes.logs_text())
     assert_exactly_once(smtp)
     lost.refresh_from_db()
@@ -135,7 +138,7 @@ def test_smtp_refusing_for_a_while_then_accepting_delivers_once(celery_processes
     practices_with_due_reminders(1)
     smtp.refuse = 4  # 451 to the first four DATA commands
     celery_processes.worker("patient")
-    sweep.run_sweep(timezone.now())
+    sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
     wait_for(all_sent, timeout=90, message="sent after the refusals")
     assert smtp.refused == 4
     assert_exactly_once(smtp)
@@ -197,13 +200,13 @@ def test_redis_restarting_between_sweeps_loses_nothing_and_sends_once(
         with broker(own_redis["url"]):
             processes.worker("steady")
             practices_with_due_reminders(3, prefix="a")
-            sweep.run_sweep(timezone.now())
+            sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
             wait_for(all_sent, message="first batch: " + processes.logs_text())
             first = len(smtp.messages)
 
             own_redis["stop"]()
             practices_with_due_reminders(3, prefix="b")
-            stats = sweep.run_sweep(timezone.now())
+            stats = sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
             assert stats.queued == 0 and stats.queue_failed >= 9  # caught, logged, waiting
             assert SentReminder.objects.filter(queued_at=None, sent_at=None).count() >= 9
             page = cast.client("admin").get("/notifications/")
@@ -212,7 +215,7 @@ def test_redis_restarting_between_sweeps_loses_nothing_and_sends_once(
             assert len(smtp.messages) == first
 
             own_redis["restart"]()
-            stats = sweep.run_sweep(timezone.now())
+            stats = sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
             assert stats.queued >= 9
             wait_for(all_sent, timeout=90, message="second batch: " + processes.logs_text())
             assert_exactly_once(smtp)
@@ -247,7 +250,7 @@ def test_daily_digests_queued_twice_at_once_go_out_once_per_person(celery_proces
         NotificationPreference.objects.create(user=membership.user, kind="", mode=Mode.DAILY)
     celery_processes.worker("a")
     celery_processes.worker("b")
-    sweep.run_sweep(timezone.now())
+    sweep.run_sweep(timezone.now(), enqueue=tasks.enqueue_sends)
     wait_for(
         lambda: SentReminder.objects.filter(delivery=Mode.IMMEDIATE, sent_at=None).count() == 0,
         message="the urgent alerts: " + celery_processes.logs_text(),

@@ -3,14 +3,14 @@
 from django.utils import timezone
 
 from portal import demo
-from portal.notifications import sweep
+from portal.notifications import sweep, tasks
 from portal.notifications.models import SentReminder
 
 
 def test_the_sweep_writes_training_reminders_once(db):
     cast = demo.seed()
     now = timezone.now()
-    stats = sweep.run_sweep(now)
+    stats = sweep.run_sweep(now, enqueue=tasks.enqueue_sends)
     assert stats.broken_sources == []
     locum = cast.users["lucas.petit@demo.vigie.fr"]
     secretary = cast.users["sophie.bernard@demo.vigie.fr"]
@@ -19,5 +19,5 @@ def test_the_sweep_writes_training_reminders_once(db):
     assert rows.filter(kind="training.never_started", recipient=locum).count() == 1
     assert rows.filter(kind="training.expiring", recipient=secretary).count() == 1
     count = rows.count()
-    sweep.run_sweep(now)
+    sweep.run_sweep(now, enqueue=tasks.enqueue_sends)
     assert SentReminder.objects.filter(kind__startswith="training.").count() == count

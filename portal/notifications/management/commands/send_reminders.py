@@ -6,7 +6,7 @@ morning ``send_reminders --digest daily``, on Mondays ``send_reminders --digest 
 
 from django.core.management.base import BaseCommand
 
-from portal.notifications import dispatch
+from portal.notifications import dispatch, tasks
 from portal.notifications.models import Mode
 from portal.notifications.sweep import run_sweep
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, digest=None, queue=False, **options):
-        enqueue = dispatch.enqueue_sends if queue else dispatch.send_inline
+        enqueue = tasks.enqueue_sends if queue else dispatch.send_inline
         stats = run_sweep(enqueue=enqueue)
         self.stdout.write(
             f"due={stats.due} rows={stats.rows} sent_or_queued={stats.queued} "
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             self.stderr.write("broken sources: " + ", ".join(stats.broken_sources))
         if digest:
             if queue:
-                done, waiting = dispatch.enqueue_digests(digest)
+                done, waiting = tasks.enqueue_digests(digest)
             else:
                 done, waiting = dispatch.digests_inline(digest), 0
             self.stdout.write(f"digests={done} waiting={waiting}")
