@@ -2,8 +2,8 @@
 workers and beat as subprocesses on Redis db 7 and the test PostgreSQL database.
 
 The worker reaches the data the test wrote because the tests that start one use
-``transactional_db`` (committed rows) on PostgreSQL; on SQLite (an in-memory test
-database) they cannot run, and ``need_service`` fails them in CI.
+``transactional_db`` (committed rows) on PostgreSQL; on SQLite they skip, naming what is
+missing, and ``need_service`` fails them in CI.
 """
 
 from __future__ import annotations
@@ -175,8 +175,8 @@ def pg_database_url(transactional_db):
     if connection.vendor != "postgresql":
         need_service(
             "PostgreSQL",
-            "a worker process cannot reach an SQLite in-memory test database "
-            "(run with DATABASE_URL=postgres://…)",
+            "the Celery worker tests share the test database with worker processes, "
+            "which needs PostgreSQL (run with DATABASE_URL=postgres://…)",
         )
     params = connection.settings_dict
     auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
