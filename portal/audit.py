@@ -14,8 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from portal import audit_chain
 from portal.models import AuditEvent
 
 
@@ -60,11 +62,18 @@ def record(
     changes: dict | None = None,
     target_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` defaults to the request's user."""
+    """Append one event to its practice's hash chain (``portal/audit_chain.py``).
+
+    ``actor`` defaults to the request's user. Constant cost: the chain's head row locked
+    (``SELECT … FOR UPDATE``), the event inserted, the head moved (plus the savepoint's two
+    statements inside a caller's transaction); concurrent writers of a practice wait on the
+    head row, so they form one chain.
+    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    return AuditEvent.objects.create(
-        practice=practice,
+    practice_id = getattr(practice, "pk", practice)
+    event = AuditEvent(
+        practice_id=practice_id,
         actor=actor,
         actor_label=getattr(actor, "email", "") or "",
         ip_address=client_ip(request),
@@ -74,3 +83,14 @@ def record(
         target_label=(target_label if target_label is not None else str(target or ""))[:255],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+    with transaction.atomic():
+        head = audit_chain.lock_head(practice_id)
+        # Stamped under the lock: a chain's times never go backwards.
+        event.at = timezone.now()
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = audit_chain.event_hash(event)
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event

@@ -84,7 +84,8 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("cabinet"),
     )
-    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    # Set by ``portal.audit.record`` (inside the chain's lock), hashed with the rest.
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -100,12 +101,20 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("identifiant"), max_length=64, blank=True)
     target_label = models.CharField(_("objet"), max_length=255, blank=True)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
+    # The hash chain (portal/audit_chain.py): position in the practice's chain (or the
+    # platform's), the previous event's SHA-256 and this event's.
+    seq = models.PositiveBigIntegerField(_("n° dans la chaîne"), null=True)
+    prev_hash = models.CharField(_("empreinte précédente"), max_length=64, blank=True)
+    hash = models.CharField(_("empreinte"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["practice", "-at"])]
+        indexes = [
+            models.Index(fields=["practice", "-at"]),
+            models.Index(fields=["practice", "seq"], name="audit_chain_order"),
+        ]
         verbose_name = _("événement d'audit")
         verbose_name_plural = _("journal d'audit")
 
@@ -119,6 +128,33 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The newest event of one audit chain (a practice's, or ``platform``), locked by each
+    append, and the result of the chain's last check (shown on the audit page)."""
+
+    key = models.CharField(max_length=32, unique=True)
+    practice = models.OneToOneField(
+        "practices.Practice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_chain_head",
+    )
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_ok = models.BooleanField(null=True)
+    check_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    check_message = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("tête de chaîne d'audit")
+        verbose_name_plural = _("têtes de chaîne d'audit")
+
+    def __str__(self):
+        return f"{self.key} #{self.seq}"
 
 
 class Suggestion(PracticeOwned):

@@ -177,6 +177,13 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("daily",),
         "options": {"expires": 3600},
     },
+    # The audit trail's hash chains (portal/audit_chain.py): walked every night, results on
+    # the audit pages, heads appended to the anchor log, the operator mailed on a break.
+    "audit-verify": {
+        "task": "portal.tasks.verify_audit_chains",
+        "schedule": crontab(hour=3, minute=10),
+        "options": {"expires": 6 * 3600},
+    },
     "reminders-weekly-digest": {
         "task": "portal.notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
@@ -210,6 +217,9 @@ def _mailer_from_url(url: str) -> dict:
 MAILERS = {"default": _mailer_from_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vigie <ne-pas-repondre@vigie.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The operator: told by mail when the nightly audit check finds a broken chain.
+# "Name <address>" or plain addresses, comma-separated.
+ADMINS = env.list("ADMINS", default=[])
 
 # Passwords: 12 characters at least, no common or similar ones.
 AUTH_PASSWORD_VALIDATORS = [
@@ -346,3 +356,8 @@ LOGGING = {
 VIGIE_INVITATION_DAYS = 7
 VIGIE_REGISTRY_REVIEW_MONTHS = 12
 VIGIE_TRAINING_VALIDITY_MONTHS = 12
+# Append-only file where each nightly audit check writes every chain's head (seq and hash):
+# deleting the newest events, even with the head row rewritten, no longer matches it.
+VIGIE_AUDIT_ANCHOR_LOG = env.path(
+    "VIGIE_AUDIT_ANCHOR_LOG", default=str(BASE_DIR / "var" / "audit-anchors.log")
+)

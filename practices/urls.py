@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("delegues/<uuid:oversight_id>/retirer/", views.oversight_revoke, name="oversight_revoke"),
     path("journal/", views.audit_log, name="audit"),
+    path("journal/verifier/", views.audit_verify, name="audit_verify"),
 ]
 
 # Outside any practice: mounted at the top level by portal.urls, without namespace.

@@ -290,22 +290,41 @@ def _checklists(scale, practices, members, now, rng, seeded):
                 }
 
     seeded.counts["answers"] = copy_rows(Answer, answers())
+    # Chained as portal.audit.record would have (portal/audit_chain.py), in time order.
+    from portal.audit_chain import Chainer
+    from portal.models import AuditChainHead
+
+    chainer = Chainer({h.key: (h.seq, h.hash) for h in AuditChainHead.objects.all()})
+    events = sorted(rows, key=lambda row: (row[1], row[3], row[0]))
     seeded.counts["audit events"] = copy_rows(
         AuditEvent,
         (
-            {
-                "practice_id": practice_id,
-                "at": done_at,
-                "actor_id": members[practice_id][1]["id"],
-                "action": "checklist.run.complete",
-                "target_type": "checklists.run",
-                "target_id": str(run_id),
-                "target_label": "Période",
-                "changes": {},
-            }
-            for run_id, practice_id, _checklist_id, done_at in rows
+            chainer.link(
+                {
+                    "practice_id": practice_id,
+                    "at": done_at,
+                    "actor_id": members[practice_id][1]["id"],
+                    "actor_label": "",
+                    "ip_address": None,
+                    "action": "checklist.run.complete",
+                    "target_type": "checklists.run",
+                    "target_id": str(run_id),
+                    "target_label": "Période",
+                    "changes": {},
+                }
+            )
+            for run_id, practice_id, _checklist_id, done_at in events
         ),
     )
+    for key, (seq, digest) in chainer.heads.items():
+        AuditChainHead.objects.update_or_create(
+            key=key,
+            defaults={
+                "practice_id": None if key == "platform" else int(key[1:]),
+                "seq": seq,
+                "hash": digest,
+            },
+        )
 
 
 def _incidents(practices, members, now, rng, seeded):
