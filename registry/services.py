@@ -43,20 +43,87 @@ HEADER_REQUIRED = {
 
 
 def header_for(practice) -> RecordHeader:
-    """The record's header, created on first use from what the practice already says."""
+    """The record's header (one query). Until it is first saved (``header_save``), an
+    unsaved one filled from what the practice already says: reading a page writes nothing."""
     header = getattr(practice, "_record_header", None)
     if header is None:
-        header, _created = RecordHeader.objects.get_or_create(
+        header = RecordHeader.objects.filter(practice=practice).first() or RecordHeader(
             practice=practice,
-            defaults={
-                "controller_address": practice.address,
-                "controller_postcode": practice.postcode,
-                "controller_city": practice.city,
-                "controller_country": "France",
-            },
+            controller_address=practice.address,
+            controller_postcode=practice.postcode,
+            controller_city=practice.city,
+            controller_country="France",
         )
         practice._record_header = header
     return header
+
+
+@transaction.atomic
+def header_save(*, form, before: dict, request=None) -> RecordHeader:
+    """Save the header form (the header is created on its first save), audited."""
+    header = form.save()
+    audit.record(
+        request=request,
+        practice=header.practice,
+        action="registry.header.update",
+        target=header,
+        changes=audit.diff(before, audit.snapshot(header, form.Meta.fields)),
+    )
+    return header
+
+
+# The parts of a fiche edited as formsets, in page order.
+ACTIVITY_FORMSETS = ("custom", "subjects", "recipients", "measures", "transfers")
+
+
+@transaction.atomic
+def activity_save(
+    *, practice, activity_form, data_form, formsets, created, before, request=None
+) -> ProcessingActivity:
+    """Save a fiche and every part of it (data categories, custom categories, subjects,
+    recipients, measures, transfers) whole or not at all, refresh its completeness and
+    trace what changed. ``before`` is ``history_snapshot`` taken before validation."""
+    activity = activity_form.save(commit=False)
+    activity.practice = practice
+    if activity.status == cnil.Status.ACTIVE and activity.next_review_at is None:
+        # Put in force from the form: first review now, as the "Valider" button does.
+        activity.mark_reviewed(header_for(practice).review_interval_months)
+    activity.save()
+    ActivityData.objects.filter(activity=activity).exclude(
+        category=cnil.DataCategory.CUSTOM
+    ).delete()
+    ActivityData.objects.bulk_create(
+        ActivityData(
+            practice=practice,
+            activity=activity,
+            category=category,
+            description=description,
+            retention=retention,
+        )
+        for category, description, retention in data_form.chosen()
+    )
+    for key in ACTIVITY_FORMSETS:
+        formset = formsets[key]
+        formset.instance = activity
+        for row in formset.save(commit=False):
+            row.practice = practice
+            if key == "custom":
+                row.category = cnil.DataCategory.CUSTOM
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+    refresh(activity)
+    activity = ProcessingActivity.objects.get(pk=activity.pk)
+    changes = audit.diff(before, history_snapshot(activity))
+    if created or changes:  # saved as it was: nothing for the history
+        audit.record(
+            request=request,
+            practice=practice,
+            action="registry.activity.create" if created else "registry.activity.update",
+            target=activity,
+            changes=changes,
+        )
+    return activity
 
 
 def header_missing(header: RecordHeader) -> list[str]:
@@ -255,6 +322,16 @@ def adopt_preset(
         changes={"preset": [None, f"{preset.key} v{preset.version}"]},
     )
     return activity
+
+
+@transaction.atomic
+def adopt_presets(*, practice, preset_keys, user=None, request=None) -> list[ProcessingActivity]:
+    """Adopt several presets as drafts, all or none; the ones already adopted are skipped."""
+    created = [
+        adopt_preset(practice=practice, preset_key=key, user=user, request=request)
+        for key in preset_keys
+    ]
+    return [activity for activity in created if activity is not None]
 
 
 def mark_reviewed(*, activity: ProcessingActivity, request=None, user=None, now=None):

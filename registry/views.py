@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -85,14 +84,7 @@ def header(request):
     before = audit.snapshot(instance, fields)  # before validation writes on the instance
     form = HeaderForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(
-            request=request,
-            practice=request.practice,
-            action="registry.header.update",
-            target=instance,
-            changes=audit.diff(before, audit.snapshot(instance, fields)),
-        )
+        services.header_save(form=form, before=before, request=request)
         messages.success(request, _("L'en-tête du registre est enregistré."))
         return redirect("registry:index", practice_slug=request.practice.slug)
     return render(
@@ -118,14 +110,12 @@ def start(request):
     presets = [p for p in Preset.objects.all() if p.applies_to(professions)]
     if request.method == "POST" and form.is_valid():
         keys = set(request.POST.getlist("preset"))
-        created = [
-            services.adopt_preset(
-                practice=practice, preset_key=preset.key, user=request.user, request=request
-            )
-            for preset in presets
-            if preset.key in keys and preset.key not in adopted
-        ]
-        created = [c for c in created if c is not None]
+        created = services.adopt_presets(
+            practice=practice,
+            preset_keys=[p.key for p in presets if p.key in keys and p.key not in adopted],
+            user=request.user,
+            request=request,
+        )
         if not created:
             messages.warning(
                 request,
@@ -277,52 +267,6 @@ def _valid(forms) -> bool:
     return valid
 
 
-@transaction.atomic
-def _save(request, forms, activity, created, before):
-    activity = forms["activity"].save(commit=False)
-    activity.practice = request.practice
-    if activity.status == cnil.Status.ACTIVE and activity.next_review_at is None:
-        # Put in force from the form: first review now, as the "Valider" button does.
-        activity.mark_reviewed(services.header_for(request.practice).review_interval_months)
-    activity.save()
-    practice = request.practice
-    ActivityData.objects.filter(activity=activity).exclude(
-        category=cnil.DataCategory.CUSTOM
-    ).delete()
-    ActivityData.objects.bulk_create(
-        ActivityData(
-            practice=practice,
-            activity=activity,
-            category=category,
-            description=description,
-            retention=retention,
-        )
-        for category, description, retention in forms["data"].chosen()
-    )
-    for key in ("custom", "subjects", "recipients", "measures", "transfers"):
-        formset = forms[key]
-        formset.instance = activity
-        for row in formset.save(commit=False):
-            row.practice = practice
-            if key == "custom":
-                row.category = cnil.DataCategory.CUSTOM
-            row.save()
-        for row in formset.deleted_objects:
-            row.delete()
-    services.refresh(activity)
-    activity = ProcessingActivity.objects.get(pk=activity.pk)
-    changes = audit.diff(before, services.history_snapshot(activity))
-    if created or changes:  # saved as it was: nothing for the history
-        audit.record(
-            request=request,
-            practice=practice,
-            action="registry.activity.create" if created else "registry.activity.update",
-            target=activity,
-            changes=changes,
-        )
-    return activity
-
-
 def _edit(request, activity):
     created = activity.pk is None
     # Taken before validation: a bound ModelForm writes the new values on the instance.
@@ -332,7 +276,15 @@ def _edit(request, activity):
     title = activity.name
     forms = _forms(request, activity)
     if request.method == "POST" and _valid(forms):
-        activity = _save(request, forms, activity, created, before)
+        activity = services.activity_save(
+            practice=request.practice,
+            activity_form=forms["activity"],
+            data_form=forms["data"],
+            formsets={key: forms[key] for key in services.ACTIVITY_FORMSETS},
+            created=created,
+            before=before,
+            request=request,
+        )
         messages.success(request, _("La fiche est enregistrée."))
         return redirect(
             "registry:detail",

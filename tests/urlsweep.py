@@ -80,7 +80,8 @@ def _checklist_run(practice):
         load()
         checklist = checklist_activate(practice=practice, template=Template.objects.first())
         now = timezone.now()
-        run = Run.objects.create(
+        # Activation created the current period when the cadence has one today.
+        run = checklist.runs.first() or Run.objects.create(
             practice=practice,
             checklist=checklist,
             period_start=now,

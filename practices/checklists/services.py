@@ -1,4 +1,10 @@
-"""Writes on checklists: activate, answer, fix. Audited."""
+"""Writes on checklists: activate, answer, fix. Audited.
+
+Periods are created here and by the reminder sweep (``schedule.generate_due``), never by a
+page: activating or re-configuring a checklist creates its periods begun so far, so its
+current period shows at once; a period that begins later is created by the next sweep
+(every 15 minutes).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import audit
+from practices.checklists import schedule
 from practices.checklists.models import Answer, PracticeChecklist, Run
 
 
@@ -26,7 +33,13 @@ def checklist_activate(*, practice, template, request=None) -> PracticeChecklist
         target=checklist,
         changes={"active": [None, True]},
     )
+    _generate(checklist)
     return checklist
+
+
+def _generate(checklist: PracticeChecklist) -> None:
+    """The periods of ``checklist`` begun by now (two queries; idempotent)."""
+    schedule.generate_due(timezone.now(), PracticeChecklist.objects.filter(pk=checklist.pk))
 
 
 @transaction.atomic
@@ -89,6 +102,7 @@ def checklist_configure(*, checklist: PracticeChecklist, request=None, **fields)
     for name, value in fields.items():
         setattr(checklist, name, value)
     checklist.save()
+    _generate(checklist)
     changes = audit.diff(before, audit.snapshot(checklist, SETTINGS_FIELDS))
     if changes:
         audit.record(

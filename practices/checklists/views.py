@@ -43,7 +43,6 @@ def open_actions(practice):
 @practice_view(Cap.VIEW)
 def index(request):
     practice, now = request.practice, timezone.now()
-    schedule.generate_due(now, PracticeChecklist.objects.filter(practice=practice))
     # Explicit order: Meta.ordering is not applied to GROUP BY queries. Per checklist, the
     # trend's periods and the current one only (a window query), however long its history.
     latest = (
