@@ -14,7 +14,7 @@ from tests.urlsweep import swept_urls
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 ALLOWED_TABLES = ("django_session",)
 EXPORTS = re.compile(r"registre/registre\.(ods|xlsx|csv|pdf)$")
-AUDIT = 'INTO "portal_auditevent"'
+AUDIT = '"portal_audit'  # the event and the audit chain's head
 
 
 def writes(queries, route="") -> list[str]:
