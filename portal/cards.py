@@ -23,3 +23,13 @@ class Card:
     status: str = ""
     summary: str = ""
     actions: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Banner:
+    """A line above the dashboard's cards: something to do now (« à réimprimer »)."""
+
+    text: str
+    url: str
+    action: str
+    status: str = "warn"

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "registry",
     "registry.incidents",
     "training",
+    "documents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

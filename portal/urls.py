@@ -12,6 +12,7 @@ practice_urls = [
     path("controles/", include("practices.checklists.urls")),
     path("registre/", include("registry.urls")),
     path("formation/", include("training.urls")),
+    path("documents/", include("documents.urls")),
     path("suggestions/", console_views.practice_suggestions, name="suggestions"),
     path(
         "suggestions/<uuid:suggestion_id>/accepter/",

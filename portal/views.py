@@ -34,10 +34,14 @@ DASHBOARD_CARDS = [
     "training.figures.card",
     "practices.checklists.figures.card",
 ]
+# Spaces that put banners (something to do now) above the cards: ``banners(practice, role)``.
+DASHBOARD_BANNERS = [
+    "documents.figures.banners",
+]
 
 
-def _card_functions():
-    for dotted in DASHBOARD_CARDS:
+def _card_functions(dotted_paths=None):
+    for dotted in DASHBOARD_CARDS if dotted_paths is None else dotted_paths:
         module_name, func_name = dotted.rsplit(".", 1)
         try:
             module = importlib.import_module(module_name)
@@ -83,7 +87,12 @@ def practice_dashboard(request):
     suggestion_card = suggestions_card(request.practice, request.role)
     if suggestion_card is not None:
         cards.insert(0, suggestion_card)
-    return render(request, "portal/dashboard.html", {"cards": cards})
+    banners = [
+        b
+        for source in _card_functions(DASHBOARD_BANNERS)
+        for b in source(request.practice, request.role)
+    ]
+    return render(request, "portal/dashboard.html", {"cards": cards, "banners": banners})
 
 
 def suggestions_card(practice, role) -> Card | None:

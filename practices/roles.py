@@ -29,6 +29,7 @@ class Cap(models.TextChoices):
     MANAGE_CHECKLISTS = "manage_checklists", _("Paramétrer les listes de contrôle")
     TAKE_TRAINING = "take_training", _("Suivre les formations")
     MANAGE_TRAINING = "manage_training", _("Suivre la formation de l'équipe")
+    PRINT_DOCUMENTS = "print_documents", _("Imprimer la fiche réflexe et l'affiche patients")
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -41,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.READ_INCIDENT_TEXT,
             Cap.COMPLETE_CHECKLISTS,
             Cap.TAKE_TRAINING,
+            # The crisis card is for every workstation: any member prints it.
+            Cap.PRINT_DOCUMENTS,
         }
     ),
     # Read-only oversight; incident free text only where the practice shared it.

@@ -21,6 +21,7 @@ SPACE_LINKS = [
     (_("Incidents"), "incidents:index", Cap.VIEW),
     (_("Formation"), "training:index", Cap.VIEW),
     (_("Contrôles"), "checklists:index", Cap.VIEW),
+    (_("Documents"), "documents:crisis_card", Cap.VIEW),
     (_("Équipe"), "practices:members", Cap.VIEW),
     (_("Journal"), "practices:audit", Cap.VIEW_AUDIT),
 ]

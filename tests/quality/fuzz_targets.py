@@ -253,4 +253,16 @@ TARGETS = [
             "valid_until": (timezone.localdate() + timedelta(days=200)).isoformat(),
         },
     ),
+    Target(
+        name="crisis card contacts",
+        role="admin",
+        path=lambda cast: f"/p/{cast.practice.slug}/documents/fiche-reflexe/contacts/",
+        form=_forms("documents.forms", "CrisisContactsForm"),
+        valid=lambda cast: {
+            "it_name": "InfoSoins 75",
+            "it_phone": "01 45 67 89 10",
+            "it_email": "urgence@infosoins75.fr",
+            "insurer_phone": "3233",
+        },
+    ),
 ]

@@ -26,7 +26,16 @@ from hypothesis import strategies as st
 from tests.quality.fuzz_targets import TARGETS
 
 EXAMPLES = 60
-OUR_APPS = {"portal", "practices", "checklists", "registry", "incidents", "training", "account"}
+OUR_APPS = {
+    "portal",
+    "practices",
+    "checklists",
+    "registry",
+    "incidents",
+    "training",
+    "documents",
+    "account",
+}
 JUNK = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
 
 

@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from documents import crisis
+from portal.cards import Banner
+
+
+def banners(practice, role) -> list[Banner]:
+    """« À réimprimer » when the crisis card's data changed since its last print (7 queries),
+    « jamais imprimée » before its first print."""
+    status = crisis.statuses([practice.pk])[practice.pk]
+    url = reverse("documents:crisis_card", kwargs={"practice_slug": practice.slug})
+    if status.state == crisis.State.OUTDATED:
+        text = _(
+            "Fiche réflexe à réimprimer : depuis l'impression du %(date)s, ont changé : %(what)s."
+        ) % {
+            "date": date_format(timezone.localtime(status.last["printed_at"]), "d/m/Y"),
+            "what": ", ".join(str(label) for label in status.changes),
+        }
+        return [Banner(text=text, url=url, action=_("Réimprimer la fiche"), status="bad")]
+    if status.state == crisis.State.NEVER:
+        text = _("La fiche réflexe n'a jamais été imprimée : affichez-la près de chaque poste.")
+        return [Banner(text=text, url=url, action=_("Voir la fiche"))]
+    return []
