@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.timefields import LocalDateTimeField, local_times
 from registry.incidents import breach
 from registry.incidents.models import CnilFiling, Incident, Kind, Risk, Status
 from registry.models import ProcessingActivity
@@ -47,7 +48,7 @@ class ReportForm(forms.Form):
             "Quelques phrases suffisent. Ne nommez pas de patient : écrivez « Patient X »."
         ),
     )
-    noticed_at = forms.DateTimeField(label=_("Constaté le"), widget=DateTimeInput())
+    noticed_at = LocalDateTimeField(label=_("Constaté le"), widget=DateTimeInput())
     identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_noticed_at(self):
@@ -81,6 +82,7 @@ class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = breach.ASSESSMENT_FIELDS
+        formfield_callback = local_times
         widgets = {
             "aware_at": DateTimeInput(),
             "persons_informed_at": DateTimeInput(),
@@ -156,6 +158,7 @@ class FilingForm(forms.ModelForm):
     class Meta:
         model = CnilFiling
         fields = ["type", "filed_at", "reference", "delay_reason"]
+        formfield_callback = local_times
         widgets = {"filed_at": DateTimeInput(), "delay_reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, incident=None, **kwargs):
@@ -189,6 +192,7 @@ class FollowUpForm(forms.ModelForm):
             "police_reference",
         ]
         widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}
+        formfield_callback = local_times
 
     def clean_status(self):
         status = self.cleaned_data["status"]
