@@ -343,6 +343,7 @@ class TestRemindersAndTrend:
         assert [ok for _start, ok in trend] == [False] * 7 + [True] * 5  # November not due yet
 
 
+@time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=PARIS))  # 4 periods over, 1 open
 def test_index_shows_the_latest_period_and_the_trend(cast, library):
     checklist = activate(cast, "workstations", starts_on=date(2026, 7, 1))
     schedule.generate_runs(checklist, timezone.now())
