@@ -43,3 +43,41 @@ def test_an_incident_is_reported_during_the_autumn_night(cast, now):
     assert response.status_code == 302, response.content.decode()[:2000]
     incident = Incident.objects.get(practice=cast.practice)
     assert incident.noticed_at <= now  # never later than the moment it was typed
+
+
+def project_forms():
+    """Every form class defined in the project's modules whose name mentions forms."""
+    import importlib
+    from pathlib import Path
+
+    from django.forms import BaseForm
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("portal", "practices", "registry", "training"):
+        for path in sorted((root / package).rglob("*forms*.py")):
+            name = ".".join(path.relative_to(root).with_suffix("").parts)
+            module = importlib.import_module(name)
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, BaseForm)
+                    and value.__module__ == name
+                ):
+                    yield value
+
+
+def test_every_date_and_time_a_person_types_goes_through_the_local_field():
+    from django import forms
+
+    plain = [
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in project_forms()
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.DateTimeField) and not isinstance(field, LocalDateTimeField)
+    ]
+    assert plain == [], "use portal.timefields (LocalDateTimeField or local_times): " + str(plain)
+    assert any(
+        isinstance(field, LocalDateTimeField)
+        for form in project_forms()
+        for field in form.base_fields.values()
+    )
