@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.plausible import PlausibleTimesMixin
 from registry import cnil
 from registry.models import (
     CONTACT_PARTS,
@@ -92,7 +93,7 @@ class HeaderForm(forms.ModelForm):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PlausibleTimesMixin, forms.ModelForm):
     """A. Description, B. joint controllers, C. purposes, and the health-practice additions."""
 
     class Meta:
@@ -138,6 +139,7 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self.no_future("created_on", "dpia_done_on")
         # A date already refused (mistyped) has its own message: do not add "indiquez".
         if (
             data.get("dpia") == cnil.Dpia.DONE

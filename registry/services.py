@@ -196,6 +196,7 @@ def history_snapshot(activity: ProcessingActivity) -> dict:
     fields = [
         "name",
         "reference",
+        "created_on",
         "status",
         "joint_controllers",
         "main_purpose",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.plausible import PlausibleTimesMixin
 from practices.checklists.models import Answer, BackupCopy, PracticeChecklist, RestoreTest
 
 
@@ -135,7 +136,7 @@ class BackupCopyForm(forms.ModelForm):
         fields = ["name", "medium", "off_site", "frequency"]
 
 
-class RestoreTestForm(forms.ModelForm):
+class RestoreTestForm(PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = RestoreTest
         fields = ["tested_on", "restored", "copy", "success"]
@@ -144,3 +145,10 @@ class RestoreTestForm(forms.ModelForm):
     def __init__(self, *args, practice=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy"].queryset = BackupCopy.objects.filter(practice=practice)
+
+    def clean(self):
+        data = super().clean()
+        # A test dated ahead would keep the 3-2-1 badge green until that date.
+        self.no_future("tested_on")
+        self.confirm_if_old("tested_on", days=365)
+        return data

@@ -1,9 +1,7 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.plausible import PlausibleTimesMixin
 from portal.timefields import LocalDateTimeField, local_times
 from registry.incidents import breach
 from registry.incidents.models import CnilFiling, Incident, Kind, Risk, Status
@@ -37,7 +35,7 @@ def yes_no(label, **kwargs):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlausibleTimesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Type d'incident"), choices=Kind.choices, widget=forms.RadioSelect
     )
@@ -51,14 +49,14 @@ class ReportForm(forms.Form):
     noticed_at = LocalDateTimeField(label=_("Constaté le"), widget=DateTimeInput())
     identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def clean_noticed_at(self):
-        noticed_at = self.cleaned_data["noticed_at"]
-        if noticed_at > timezone.now() + timedelta(minutes=5):
-            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
-        return noticed_at
+    def clean(self):
+        data = super().clean()
+        self.no_future("noticed_at")
+        self.confirm_if_old("noticed_at")
+        return data
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(PlausibleTimesMixin, forms.ModelForm):
     personal_data = yes_no(_("Des données personnelles sont-elles concernées ?"))
     cnil_required = yes_no(
         _("La notification à la CNIL est-elle requise ?"),
@@ -108,6 +106,21 @@ class AssessmentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self.no_future("aware_at", "persons_informed_at")
+        self.not_before(
+            "aware_at",
+            self.instance.noticed_at,
+            _("La connaissance de la violation ne peut pas précéder sa constatation (%(date)s)."),
+        )
+        self.not_before(
+            "persons_informed_at",
+            "aware_at",
+            _(
+                "Les personnes ne peuvent pas avoir été informées avant la connaissance de la "
+                "violation (%(date)s)."
+            ),
+        )
+        self.confirm_if_old("aware_at", "persons_informed_at")
         if data.get("personal_data") and not data.get("risk"):
             suggested = breach.suggested_risk(
                 personal_data=True, health_data=bool(data.get("health_data")), unintelligible=False
@@ -154,7 +167,7 @@ class AssessmentForm(forms.ModelForm):
 ASSESSMENT_TEXTS = ("data_categories", "consequences", "measures", "cnil_reason", "inform_reason")
 
 
-class FilingForm(forms.ModelForm):
+class FilingForm(PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = CnilFiling
         fields = ["type", "filed_at", "reference", "delay_reason"]
@@ -167,7 +180,27 @@ class FilingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        filed_at = data.get("filed_at")
+        self.no_future("filed_at")
+        self.not_before(
+            "filed_at",
+            self.incident.aware_at,
+            _("Une notification ne peut pas précéder la connaissance de la violation (%(date)s)."),
+        )
+        if data.get("type") == CnilFiling.Type.COMPLEMENTARY:
+            initial = self.incident.filings.filter(type=CnilFiling.Type.INITIAL).first()
+            if initial is None:
+                self.add_error("type", _("Enregistrez d'abord la notification initiale à la CNIL."))
+            else:
+                self.not_before(
+                    "filed_at",
+                    initial.filed_at,
+                    _(
+                        "Une notification complémentaire suit la notification initiale "
+                        "(déposée le %(date)s)."
+                    ),
+                )
+        self.confirm_if_old("filed_at")
+        filed_at = self._valid("filed_at")
         late = filed_at and breach.filing_is_late(self.incident, filed_at)
         if late and not data.get("delay_reason", "").strip():
             self.add_error(
@@ -180,7 +213,7 @@ class FilingForm(forms.ModelForm):
         return data
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
@@ -193,6 +226,17 @@ class FollowUpForm(forms.ModelForm):
         ]
         widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}
         formfield_callback = local_times
+
+    def clean(self):
+        data = super().clean()
+        self.no_future("ars_reported_at", "police_at")
+        for name in ("ars_reported_at", "police_at"):
+            self.not_before(
+                name,
+                self.instance.noticed_at,
+                _("Cette date ne peut pas précéder la constatation de l'incident (%(date)s)."),
+            )
+        return data
 
     def clean_status(self):
         status = self.cleaned_data["status"]

@@ -284,7 +284,8 @@ class TestDecisions:
             assert '<option value="true" selected>' in select, name
         # The admin adds the persons' information date, leaving the rest as shown.
         form = response_form(cast.client("admin").get(url(cast, "assess", incident)))
-        form["persons_informed_at"] = "2026-11-29T10:00"
+        # Informed after the awareness (an earlier date is refused: tests/evidence).
+        form["persons_informed_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         assert cast.client("admin").post(url(cast, "assess", incident), form).status_code == 302
         incident.refresh_from_db()
         assert (incident.personal_data, incident.cnil_required, incident.inform_required) == (
@@ -450,6 +451,7 @@ class TestDelegateAndRegister:
         page = cast.client("admin").get(url(cast, "detail", incident)).content.decode()
         assert "CNIL notifiée hors délai" in page
 
+    @time_machine.travel(datetime(2026, 12, 4, 10, 0, tzinfo=PARIS), tick=False)
     def test_timeline_names_each_change_in_the_readers_language(self, cast):
         client = cast.client("staff")
         client.post(
@@ -462,12 +464,12 @@ class TestDelegateAndRegister:
         admin = cast.client("admin")
         admin.post(
             url(cast, "follow_up", incident),
-            {"status": "closed", "police_at": "2026-11-26T10:00", "police_reference": "PV 889"},
+            {"status": "closed", "police_at": "2026-11-29T10:00", "police_reference": "PV 889"},
         )
         page = admin.get(url(cast, "detail", incident)).content.decode()
         timeline = page.split("<ol>")[-1]
-        assert "Statut\u00a0: Clos, Plainte déposée le\u00a0: 26/11/2026 10:00" in timeline
-        assert "police_at" not in timeline and "2026-11-26T" not in timeline
+        assert "Statut\u00a0: Clos, Plainte déposée le\u00a0: 29/11/2026 10:00" in timeline
+        assert "police_at" not in timeline and "2026-11-29T" not in timeline
         admin.post(reverse("set_language"), {"language": "en"})
         english = admin.get(url(cast, "detail", incident)).content.decode().split("<ol>")[-1]
         assert "Incident reported: Ransomware / malware" in english

@@ -40,6 +40,16 @@ class TestHistory:
         event = AuditEvent.objects.get(action="registry.activity.update")
         assert set(event.changes) == {"main_purpose"}, event.changes
 
+    def test_a_changed_creation_date_is_in_the_history(self, cast):
+        client = cast.client("admin")
+        client.post(url(cast, "create"), fiche(created_on="2026-01-15"))
+        activity = ProcessingActivity.objects.get()
+        self._edit(client, cast, activity, created_on="2025-01-15")
+        event = AuditEvent.objects.get(action="registry.activity.update")
+        assert event.changes["created_on"] == ["2026-01-15", "2025-01-15"]
+        page = html_of(client.get(url(cast, "history", activity)))
+        assert "15/01/2026 → 15/01/2025" in page
+
     def test_only_the_changed_lines_show_and_acronyms_keep_their_capitals(self, cast):
         client = cast.client("admin")
         client.post(url(cast, "create"), fiche(dpia="to_assess", dpia_done_on=""))
