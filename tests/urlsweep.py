@@ -57,13 +57,14 @@ def _incident(practice):
 
     incident = Incident.objects.filter(practice=practice).first()
     if incident is None:
-        now = timezone.now()
+        # Noticed an hour ago: the forms' valid times (a few minutes ago) follow it.
+        noticed = timezone.now() - timedelta(hours=1)
         incident = Incident.objects.create(
             practice=practice,
             kind="phishing",
             description="Courriel suspect",
-            noticed_at=now,
-            aware_at=now,
+            noticed_at=noticed,
+            aware_at=noticed,
         )
     return incident.public_id
 
