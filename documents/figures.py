@@ -3,13 +3,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from documents import crisis
+from documents import crisis, notice
 from portal.cards import Banner
 
 
 def banners(practice, role) -> list[Banner]:
-    """« À réimprimer » when the crisis card's data changed since its last print (7 queries),
-    « jamais imprimée » before its first print."""
+    """The documents' banners on the dashboard: the crisis card's, then the notice's."""
+    return card_banners(practice) + notice_banners(practice)
+
+
+def card_banners(practice) -> list[Banner]:
+    """« À réimprimer » when the crisis card's data changed since its last print, « jamais
+    imprimée » before its first print (7 queries)."""
     status = crisis.statuses([practice.pk])[practice.pk]
     url = reverse("documents:crisis_card", kwargs={"practice_slug": practice.slug})
     if status.state == crisis.State.OUTDATED:
@@ -24,3 +29,15 @@ def banners(practice, role) -> list[Banner]:
         text = _("La fiche réflexe n'a jamais été imprimée : affichez-la près de chaque poste.")
         return [Banner(text=text, url=url, action=_("Voir la fiche"))]
     return []
+
+
+def notice_banners(practice) -> list[Banner]:
+    """« À mettre à jour » when a fiche behind the patient notice changed (6 queries)."""
+    status = notice.statuses([practice.pk])[practice.pk]
+    if status.state != crisis.State.OUTDATED:
+        return []
+    text = _("Information des patients à mettre à jour : %(what)s.") % {
+        "what": " ; ".join(status.changes)
+    }
+    url = reverse("documents:notice", kwargs={"practice_slug": practice.slug})
+    return [Banner(text=text, url=url, action=_("Regénérer l'information"), status="bad")]

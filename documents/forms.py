@@ -148,3 +148,31 @@ class PrintForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Langue"), choices=[("fr", _("Français")), ("en", _("Anglais"))]
     )
+
+
+class NoticeParagraphForm(forms.Form):
+    own_paragraph = forms.CharField(
+        label=_("Votre paragraphe"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Ajouté tel quel à la fin de l'affiche et du texte du site (horaires d'accueil, "
+            "adresse pour exercer vos droits…). N'y mettez aucune donnée de patient."
+        ),
+    )
+    identifying_ack = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class NoticeGenerateForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Langue"), choices=[("fr", _("Français")), ("en", _("Anglais"))]
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("a4", _("Affiche A4 (PDF)")),
+            ("a3", _("Affiche A3 (PDF)")),
+            ("web", _("Texte du site internet")),
+        ],
+    )

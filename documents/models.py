@@ -79,3 +79,27 @@ class Printing(PracticeOwned):
 
     def __str__(self):
         return f"{self.get_document_display()} {self.printed_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeSettings(PracticeOwned):
+    """What the admin adds to the patient information notice (one row per practice)."""
+
+    own_paragraph = models.TextField(
+        _("votre paragraphe"),
+        blank=True,
+        help_text=_(
+            "Ajouté à la fin de l'affiche et du texte du site, tel quel. N'y mettez aucune "
+            "donnée de patient."
+        ),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice"], name="notice_settings_one_per_practice")
+        ]
+        verbose_name = _("paramètres de l'information des patients")
+        verbose_name_plural = _("paramètres de l'information des patients")
+
+    def __str__(self):
+        return str(_("Information des patients"))

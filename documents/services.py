@@ -56,3 +56,27 @@ def document_print(
         changes={"language": language, "variant": variant, "fingerprint": fingerprint[:16]},
     )
     return printing
+
+
+@transaction.atomic
+def notice_paragraph_save(*, practice, own_paragraph, request=None, actor=None):
+    from documents.models import NoticeSettings
+
+    settings_row, _created = NoticeSettings.objects.select_for_update().get_or_create(
+        practice=practice
+    )
+    if settings_row.own_paragraph == own_paragraph:
+        return settings_row
+    changes = {"own_paragraph": [settings_row.own_paragraph, own_paragraph]}
+    settings_row.own_paragraph = own_paragraph
+    settings_row.updated_at = timezone.now()
+    settings_row.save()
+    audit.record(
+        request=request,
+        actor=actor,
+        practice=practice,
+        action="notice.paragraph",
+        target=settings_row,
+        changes=changes,
+    )
+    return settings_row

@@ -16,6 +16,7 @@ REMINDER_SOURCES = [
     "registry.reminders",
     "registry.incidents.reminders",
     "training.reminders",
+    "documents.reminders",
     "portal.notifications.delegates",
     "portal.suggestions",
 ]
