@@ -22,3 +22,22 @@ def load_all(stdout=None) -> list[str]:
         if stdout is not None:
             stdout.write(summaries[-1])
     return summaries
+
+
+# Dotted paths of the functions listing each space's legal statements with their sources
+# (portal/sources.py); ``manage.py content_sources`` runs them all.
+SOURCE_COLLECTORS: list[str] = [
+    "registry.content.statements",
+    "registry.cnil.statements",
+    "registry.incidents.breach.statements",
+    "practices.checklists.content.statements",
+    "training.content.statements",
+]
+
+
+def statements() -> list:
+    found = []
+    for dotted in SOURCE_COLLECTORS:
+        module_name, func_name = dotted.rsplit(".", 1)
+        found.extend(getattr(importlib.import_module(module_name), func_name)())
+    return found

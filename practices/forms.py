@@ -17,7 +17,10 @@ class PracticeForm(forms.ModelForm):
         label=_("Profession(s) exercée(s) au cabinet"),
         choices=Profession.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Cochez toutes les professions présentes : le registre en dépend."),
+        help_text=_(
+            "Cochez toutes les professions présentes : le registre en dépend. Un centre de "
+            "santé est hors du champ du référentiel de la CNIL, qui vise l'exercice libéral."
+        ),
     )
 
     # Spaces are allowed while typing; the cleaned value has none.

@@ -7,6 +7,7 @@ that holds it, so the exports and the tests share one list.
 """
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,13 +117,35 @@ class Guarantee(models.TextChoices):
 
 
 # Countries outside the EU/EEA with a European Commission adequacy decision in force.
-# The CNIL sheet's list is dated (Privacy Shield, no Japan, United Kingdom or Korea);
-# this list follows the Commission's page as known on the content date below: check it
-# again before relying on it (domain.md marks it UNCONFIRMED).
-ADEQUACY_LIST_DATE = "2026-11"
+# The CNIL sheet's list is dated (Privacy Shield, no Japan, United Kingdom, Korea or
+# Brazil); this list follows the Commission's adequacy page as read on ADEQUACY_CHECKED:
+# check it again before relying on it, and at least every 12 months
+# (``manage.py content_sources`` fails when the date is older).
+ADEQUACY_CHECKED = "2026-12-04"
+ADEQUACY_SOURCE = [
+    {
+        "text": "Commission européenne, décisions d'adéquation",
+        "article": "RGPD art. 45",
+        "url": (
+            "https://commission.europa.eu/law/law-topic/data-protection/"
+            "international-dimension-data-protection/adequacy-decisions_en"
+        ),
+        "checked": ADEQUACY_CHECKED,
+    },
+    {
+        # Brazil: Commission implementing decision of January 2026 (reported by law-firm
+        # summaries; its reference is still to be read in the Official Journal).
+        "text": "décision d'exécution de la Commission (Brésil, janvier 2026)",
+        "article": "",
+        "url": "",
+        "checked": ADEQUACY_CHECKED,
+        "confirm": True,
+    },
+]
 ADEQUATE_COUNTRIES = {
     "AD": _("Andorre"),
     "AR": _("Argentine"),
+    "BR": _("Brésil"),
     "CA": _("Canada (organismes soumis à la PIPEDA)"),
     "FO": _("Îles Féroé"),
     "GG": _("Guernesey"),
@@ -142,7 +165,6 @@ OTHER_COUNTRIES = {
     "DZ": _("Algérie"),
     "SA": _("Arabie saoudite"),
     "AU": _("Australie"),
-    "BR": _("Brésil"),
     "CM": _("Cameroun"),
     "CN": _("Chine"),
     "CI": _("Côte d'Ivoire"),
@@ -176,7 +198,15 @@ def country_choices():
     adequate = sorted(ADEQUATE_COUNTRIES.items(), key=lambda kv: str(kv[1]))
     others = sorted(OTHER_COUNTRIES.items(), key=lambda kv: str(kv[1]))
     return [
-        (_("Décision d'adéquation de la Commission européenne"), adequate),
+        (
+            format_lazy(
+                "{} ({})",
+                _("Décision d'adéquation de la Commission européenne"),
+                _("liste vérifiée le %(date)s")
+                % {"date": "/".join(reversed(ADEQUACY_CHECKED.split("-")))},
+            ),
+            adequate,
+        ),
         (_("Sans décision d'adéquation"), others),
     ]
 
@@ -244,9 +274,11 @@ HELP = {
         "désignée par écrit pour le représenter dans l'Union."
     ),
     "dpo": _(
-        "Un cabinet exerçant seul n'est pas tenu de désigner un délégué à la protection des "
-        "données ; un cabinet de groupe partageant un système d'information au-delà de "
-        "10 000 patients par an l'est."
+        "Un professionnel exerçant seul n'est pas tenu de désigner un délégué à la protection "
+        "des données. Selon le référentiel de la CNIL, un DPO « devrait être nécessaire » "
+        "pour des professionnels exerçant en groupe et partageant un système d'information "
+        "au-delà de 10 000 patients par an (seuil à valider). Source : référentiel CNIL "
+        "(délib. n° 2020-081), vérifié le 04/12/2026."
     ),
     "joint_controllers": _(
         "À remplir lorsque deux responsables ou plus décident ensemble des finalités et des "
@@ -261,7 +293,8 @@ HELP = {
         "après la dernière consultation »)."
     ),
     "nir": _(
-        "Le NIR (numéro de sécurité sociale) fait l'objet de règles particulières (RGPD art. 87)."
+        "Le NIR (numéro de sécurité sociale) fait l'objet de règles particulières (RGPD art. 87, "
+        "vérifié le 04/12/2026)."
     ),
     "sensitive": _(
         "Ces données ne peuvent être traitées que dans les conditions strictement prévues par "
@@ -278,14 +311,72 @@ HELP = {
     ),
     "transfers": _(
         "Un transfert hors de l'Union européenne vers un pays sans décision d'adéquation "
-        "exige une garantie (clauses contractuelles types, BCR…)."
+        "exige une garantie (clauses contractuelles types, BCR…) : RGPD art. 44 à 49. Liste "
+        "des décisions d'adéquation vérifiée le 04/12/2026."
     ),
     "hds": _(
-        "Un hébergeur de données de santé doit être certifié HDS (art. L1111-8 du code de la "
-        "santé publique)."
+        "Un tiers qui héberge ou sauvegarde des données de santé pour le cabinet doit être "
+        "certifié HDS (art. L1111-8 du code de la santé publique, vérifié le 04/12/2026)."
     ),
     "dpia": _(
-        "Analyse d'impact (AIPD) : nécessaire notamment pour un cabinet de groupe partageant "
-        "un système d'information au-delà de 10 000 patients par an."
+        "Analyse d'impact (AIPD) : selon le référentiel de la CNIL, nécessaire notamment pour "
+        "des professionnels exerçant en groupe et partageant un système d'information au-delà "
+        "de 10 000 patients par an (seuil à valider ; délib. n° 2020-081, vérifié le "
+        "04/12/2026)."
     ),
 }
+
+
+_RGPD = {"text": "RGPD", "url": "https://eur-lex.europa.eu/eli/reg/2016/679/oj"}
+_REFERENTIEL = {
+    "text": "référentiel CNIL cabinets médicaux et paramédicaux (délib. n° 2020-081)",
+    "url": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000042158211",
+}
+_CSP = {"text": "CSP", "url": "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006072665"}
+CHECKED = "2026-12-04"
+# The source of each help text that states a rule (shown in the text itself, listed by
+# ``manage.py content_sources``).
+HELP_SOURCES = {
+    "controller": [{**_RGPD, "article": "art. 4.7", "checked": CHECKED}],
+    "representative": [{**_RGPD, "article": "art. 27", "checked": CHECKED}],
+    "dpo": [
+        {**_RGPD, "article": "art. 37 et considérant 91", "checked": CHECKED},
+        {**_REFERENTIEL, "article": "seuil de 10 000 patients", "checked": CHECKED, "confirm": 1},
+    ],
+    "joint_controllers": [{**_RGPD, "article": "art. 26", "checked": CHECKED}],
+    "main_purpose": [{**_RGPD, "article": "art. 5.1.b", "checked": CHECKED}],
+    "nir": [{**_RGPD, "article": "art. 87", "checked": CHECKED}],
+    "sensitive": [{**_RGPD, "article": "art. 9", "checked": CHECKED}],
+    "transfers": [{**_RGPD, "article": "art. 44 à 49", "checked": CHECKED}, *ADEQUACY_SOURCE],
+    "hds": [{**_CSP, "article": "art. L1111-8", "checked": CHECKED}],
+    "dpia": [
+        {**_RGPD, "article": "art. 35", "checked": CHECKED},
+        {**_REFERENTIEL, "article": "seuil de 10 000 patients", "checked": CHECKED, "confirm": 1},
+    ],
+}
+
+
+def statements():
+    """The legal statements of this file, for ``manage.py content_sources``."""
+    from django.utils.translation import override
+
+    from portal.sources import LEGAL, Statement, parse
+
+    with override("fr"):
+        found = [
+            Statement(
+                where="registry/cnil.py ADEQUATE_COUNTRIES",
+                text="Pays adéquats : " + ", ".join(str(v) for v in ADEQUATE_COUNTRIES.values()),
+                sources=parse(ADEQUACY_SOURCE),
+            )
+        ]
+        for key, text in HELP.items():
+            if key in HELP_SOURCES or LEGAL.search(str(text)):
+                found.append(
+                    Statement(
+                        where=f"registry/cnil.py HELP[{key!r}]",
+                        text=str(text),
+                        sources=parse(HELP_SOURCES.get(key, [])),
+                    )
+                )
+    return found

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registry import cnil
+from registry.sources import annotate, basis_source, retention_with_source
 
 Sheet = tuple[str, list[list[str]]]
 
@@ -200,11 +201,17 @@ def activity_sheet(activity, header) -> list[list[str]]:
             [_("Sous-finalité %(n)s") % {"n": i}, text]
             for i, text in enumerate(activity.sub_purposes, 1)
         ],
-        [_("Base légale (art. 6)"), activity.get_legal_basis_display()],
-        [
-            _("Exception art. 9.2"),
-            activity.get_health_exception_display() if activity.health_exception else "",
-        ],
+        _with_source(
+            [_("Base légale (art. 6)"), activity.get_legal_basis_display()],
+            basis_source(activity, "legal_basis"),
+        ),
+        _with_source(
+            [
+                _("Exception art. 9.2"),
+                activity.get_health_exception_display() if activity.health_exception else "",
+            ],
+            basis_source(activity, "health_exception"),
+        ),
         [],
         Head(
             [
@@ -216,14 +223,14 @@ def activity_sheet(activity, header) -> list[list[str]]:
     ]
     for category in cnil.STANDARD_CATEGORIES:
         row = by_category.get(category)
-        rows.append([category.label, row.description if row else "", row.retention if row else ""])
+        rows.append([category.label, row.description if row else "", _retention(activity, row)])
     for row in data:
         if row.category == cnil.DataCategory.CUSTOM:
             rows.append([row.label, row.description, row.retention])
     rows += [[], Head([_("Données sensibles"), _("Description"), _("Durée de conservation")])]
     for category in cnil.SENSITIVE_CATEGORIES:
         row = by_category.get(category)
-        rows.append([category.label, row.description if row else "", row.retention if row else ""])
+        rows.append([category.label, row.description if row else "", _retention(activity, row)])
     rows += [
         [],
         Head([_("Catégories de personnes concernées"), _("Description"), _("Précisions")]),
@@ -314,7 +321,17 @@ def _sheet_name(reference: str, used: set[str]) -> str:
     return name
 
 
+def _retention(activity, row) -> str:
+    return retention_with_source(activity, row) if row else ""
+
+
+def _with_source(row: list, line: str) -> list:
+    """A row of the fiche with its source in the next column, when it has one."""
+    return [*row, line] if line else row
+
+
 def workbook(practice, header, activities) -> list[Sheet]:
+    annotate(activities)
     sheets = [list_sheet(practice, header, activities)]
     used = {sheets[0][0].lower()}
     for activity in activities:
@@ -447,7 +464,16 @@ def csv_row(activity) -> list[str]:
     data = list(activity.data.all())
 
     def data_text(rows):
-        return " | ".join(f"{r.title} : {r.description} ({r.retention})" for r in rows)
+        return " | ".join(
+            f"{r.title} : {r.description} ({retention_with_source(activity, r)})".replace(
+                "\n", " — "
+            )
+            for r in rows
+        )
+
+    def basis(text, name):
+        line = basis_source(activity, name)
+        return f"{text} — {line}" if text and line else text
 
     return [
         activity.reference,
@@ -457,8 +483,11 @@ def csv_row(activity) -> list[str]:
         _date(activity.updated_at),
         activity.main_purpose,
         " | ".join(s for s in activity.sub_purposes if s),
-        activity.get_legal_basis_display(),
-        activity.get_health_exception_display() if activity.health_exception else "",
+        basis(activity.get_legal_basis_display(), "legal_basis"),
+        basis(
+            activity.get_health_exception_display() if activity.health_exception else "",
+            "health_exception",
+        ),
         data_text([r for r in data if not r.sensitive]),
         data_text([r for r in data if r.sensitive]),
         " | ".join(f"{s.get_category_display()} : {s.details}" for s in activity.subjects.all()),
@@ -490,6 +519,8 @@ def to_csv(activities) -> str:
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM
     writer = csv.writer(out, delimiter=";")
     writer.writerow(csv_columns())
+    activities = list(activities)
+    annotate(activities)
     for activity in activities:
         writer.writerow(csv_row(activity))
     return out.getvalue()
@@ -499,6 +530,8 @@ def pdf_html(practice, header, activities) -> str:
     """The record as the PDF lays it out: one table per block of the CNIL sheets, each
     section under its title. The first block of each sheet (its name, the date) is the
     PDF's own heading."""
+    activities = list(activities)
+    annotate(activities)
     return render_to_string(
         "registry/record_pdf.html",
         {

@@ -318,6 +318,15 @@ TransferFormSet = forms.inlineformset_factory(
 )
 
 
+# The référentiel covers professionals practising as liberals (domain.md §2.1): a centre de
+# santé is outside its scope.
+CENTRE_SANTE_NOTE = _(
+    "Centre de santé : hors du champ du référentiel de la CNIL, qui vise l'exercice libéral "
+    "(délibération n° 2020-081, vérifié le 04/12/2026) ; les traitements proposés restent "
+    "indicatifs, à valider par la structure."
+)
+
+
 class ProfessionsForm(forms.Form):
     """ "Démarrer mon registre": which professions practise here."""
 
@@ -329,4 +338,5 @@ class ProfessionsForm(forms.Form):
             label=_("Professions exercées au cabinet"),
             choices=Profession.choices,
             widget=forms.CheckboxSelectMultiple,
+            help_text=CENTRE_SANTE_NOTE,
         )

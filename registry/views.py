@@ -14,7 +14,9 @@ from practices.access import owned, practice_view
 from practices.audit_log import action_label, readable_changes
 from practices.roles import Cap, can
 from registry import cnil, exports, services
+from registry import sources as content_sources
 from registry.forms import (
+    CENTRE_SANTE_NOTE,
     ActivityForm,
     CustomDataFormSet,
     DataCategoriesForm,
@@ -139,7 +141,13 @@ def start(request):
     return render(
         request,
         "registry/start.html",
-        {"form": form, "presets": presets, "adopted": adopted},
+        {
+            "form": form,
+            "presets": presets,
+            "adopted": adopted,
+            "professions": professions,
+            "centre_sante_note": CENTRE_SANTE_NOTE,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -157,11 +165,17 @@ def detail(request, activity_id):
         },
     )
     data = list(activity.data.all())
+    found = content_sources.for_activity(
+        activity, Preset.objects.filter(key=activity.preset_key).first(), rows=data
+    )
+    for row in data:
+        row.sources = found.data.get(row.category, [])
     return render(
         request,
         "registry/detail.html",
         {
             "activity": activity,
+            "sources": found,
             "header": services.header_for(request.practice),
             "missing": [services.REQUIRED[k] for k in missing],
             "standard_data": [d for d in data if not d.sensitive],

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from portal import sources
 from training.models import Choice, Lesson, Module, Question
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -142,12 +143,28 @@ def _load_module(entry: dict) -> tuple[bool, bool]:
     if differs:
         Module.objects.filter(pk=module.pk).update(**differs)
     lessons = [
-        (item["key"], {"position": n, "title": item["title"], "body": item["body"]})
+        (
+            item["key"],
+            {
+                "position": n,
+                "title": item["title"],
+                "body": item["body"],
+                "sources": sources.plain(item),
+            },
+        )
         for n, item in enumerate(entry["lessons"], start=1)
     ]
     _rows, lessons_changed = _sync(Lesson, {"module": module}, lessons)
     questions = [
-        (item["key"], {"position": n, "text": item["text"], "seed": item.get("seed", [])})
+        (
+            item["key"],
+            {
+                "position": n,
+                "text": item["text"],
+                "seed": item.get("seed", []),
+                "sources": sources.plain(item),
+            },
+        )
         for n, item in enumerate(entry["questions"], start=1)
     ]
     rows, questions_changed = _sync(Question, {"module": module}, questions)
@@ -196,3 +213,35 @@ def seed_coverage(directory: Path = MODULES_DIR) -> dict[str, list[str]]:
                 label = f"{entry['title']['fr']} — {question['text']['fr']}"
                 coverage.setdefault(bullet, []).append(label)
     return coverage
+
+
+def statements(directory: Path = MODULES_DIR) -> list[sources.Statement]:
+    """Every lesson and question that states a rule, with its sources (French text), for
+    ``manage.py content_sources``: one whose text reads as a legal statement needs one."""
+    found = []
+    for entry in modules_data(directory):
+        where = f"training/content/modules {entry['key']} v{entry['version']}"
+        for lesson in entry["lessons"]:
+            text = f"{lesson['title']['fr']} — {lesson['body']['fr']}"
+            if lesson.get("sources") or sources.LEGAL.search(text):
+                found.append(
+                    sources.Statement(
+                        where=f"{where} écran {lesson['key']}",
+                        text=lesson["title"]["fr"],
+                        sources=sources.parse(lesson),
+                    )
+                )
+        for question in entry["questions"]:
+            text = " ".join(
+                [question["text"]["fr"]]
+                + [f"{c['text']['fr']} {c['explanation']['fr']}" for c in question["choices"]]
+            )
+            if question.get("sources") or sources.LEGAL.search(text):
+                found.append(
+                    sources.Statement(
+                        where=f"{where} question {question['key']}",
+                        text=question["text"]["fr"],
+                        sources=sources.parse(question),
+                    )
+                )
+    return found

@@ -55,6 +55,8 @@ class Lesson(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.JSONField()
     body = models.JSONField()
+    # Sources of the legal statements of the lesson (portal/sources.py), shown under it.
+    sources = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["module", "position"]
@@ -79,6 +81,8 @@ class Question(models.Model):
     text = models.JSONField()
     # Ids of the seed bullets this question covers (training/content/seed_bullets.yaml).
     seed = models.JSONField(default=list)
+    # Sources of the legal statements of the question and its explanations.
+    sources = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["module", "position"]

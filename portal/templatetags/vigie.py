@@ -58,3 +58,21 @@ def incident_report_url(context):
         return reverse("incidents:report", kwargs={"practice_slug": practice.slug})
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def source_line(entry):
+    """ "Source : art. R1112-7 CSP, vérifié le 04/12/2026", each reference linked to its
+    official text (portal/sources.py)."""
+    from portal import sources
+
+    return sources.html(entry)
+
+
+@register.simple_tag
+def breach_source():
+    """The sources of the breach rules the incident pages state (art. 33, 34; the CNIL)."""
+    from portal import sources
+    from registry.incidents import breach
+
+    return sources.html(breach.SOURCE)

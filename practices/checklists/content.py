@@ -36,3 +36,33 @@ def seed_coverage(path: Path = CONTENT) -> dict[str, list[str]]:
             for bullet in item["seed"]:
                 coverage.setdefault(bullet, []).append(item["text"]["fr"])
     return coverage
+
+
+def statements(path: Path = CONTENT) -> list:
+    """Each checklist item that states a rule, with its sources, for
+    ``manage.py content_sources``."""
+    from portal.sources import LEGAL, Statement, parse
+
+    found = []
+    data = _data(path)
+    for template in data["templates"]:
+        for item in template["items"]:
+            text = f"{item['text']['fr']} {item['why']['fr']} {item['evidence']['fr']}"
+            if item.get("source") or LEGAL.search(text):
+                found.append(
+                    Statement(
+                        where=f"{path.name} {template['code']}.{item['key']}",
+                        text=item["text"]["fr"],
+                        sources=parse(item),
+                    )
+                )
+    for item in data.get("attestations", {}).get("items", []):
+        if item.get("source") or LEGAL.search(item["text"]["fr"]):
+            found.append(
+                Statement(
+                    where=f"{path.name} attestations.{item['key']}",
+                    text=item["text"]["fr"],
+                    sources=parse(item),
+                )
+            )
+    return found

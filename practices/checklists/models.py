@@ -33,6 +33,7 @@ class Template(models.Model):
                 "text": local(i["text"]),
                 "why": local(i["why"]),
                 "evidence": local(i["evidence"]),
+                "source": i.get("source") or [],
             }
             for i in self.items
         ]
@@ -73,7 +74,7 @@ class PracticeChecklist(PracticeOwned):
 
     def items(self) -> list[dict]:
         own = [
-            {"key": i["key"], "text": i["text"], "why": "", "evidence": ""}
+            {"key": i["key"], "text": i["text"], "why": "", "evidence": "", "source": []}
             for i in self.extra_items
         ]
         return [i for i in self.template.local_items() if i["key"] not in self.disabled_items] + own

@@ -38,6 +38,21 @@ ASSESSMENT_FIELDS = [
     "persons_informed_at",
 ]
 CONTENT = Path(__file__).resolve().parent / "content" / "reflexes.yaml"
+# The rules the assessment page states (art. 33 and 34; the CNIL's "en cas de doute, notifiez").
+SOURCE = [
+    {
+        "text": "RGPD",
+        "article": "art. 33.1, 33.5 et 34",
+        "url": "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+        "checked": "2026-12-04",
+    },
+    {
+        "text": "CNIL, « Notifier une violation de données personnelles »",
+        "article": "en cas de doute, notifiez",
+        "url": "https://www.cnil.fr/fr/notifier-une-violation-de-donnees-personnelles",
+        "checked": "2026-12-04",
+    },
+]
 
 EVENT_LABELS = {
     "reported": _("Incident signalé"),
@@ -104,6 +119,35 @@ def _reflex_file() -> dict:
 def reflexes_for(kind: str) -> list[dict]:
     """The kind's reflexes with their text in the active language."""
     return [
-        {"key": r["key"], "text": local(r), "note": r.get("note", False)}
+        {
+            "key": r["key"],
+            "text": local(r),
+            "note": r.get("note", False),
+            "source": r.get("source") or [],
+        }
         for r in _reflex_file()["kinds"].get(kind, [])
     ]
+
+
+def statements() -> list:
+    """The reflexes' legal statements, for ``manage.py content_sources``."""
+    from portal.sources import LEGAL, Statement, parse
+
+    found = [
+        Statement(
+            where="registry/incidents/templates/incidents/assess.html repères",
+            text="Toute violation au registre ; notification si risque ; en cas de doute, notifiez",
+            sources=parse(SOURCE),
+        )
+    ]
+    for kind, reflexes in _reflex_file()["kinds"].items():
+        for r in reflexes:
+            if r.get("source") or LEGAL.search(r["fr"]):
+                found.append(
+                    Statement(
+                        where=f"registry/incidents/content/reflexes.yaml {kind}.{r['key']}",
+                        text=r["fr"],
+                        sources=parse(r),
+                    )
+                )
+    return found

@@ -127,7 +127,10 @@ class TestPresets:
             sensitive = any(d["category"] in cnil.SENSITIVE_CATEGORIES for d in data["data"])
             assert bool(data["health_exception"]) == sensitive, preset.key
             for row in data["data"]:
-                assert row["category"] in cnil.DataCategory.values and row["retention"]
+                assert row["category"] in cnil.DataCategory.values
+                # A figure, or a field the practice must fill in (never "durée courte").
+                assert row["retention"] or row["retention_required"], (preset.key, row)
+                assert "courte" not in row["retention"], (preset.key, row)
             assert {s["category"] for s in data["subjects"]} <= set(cnil.SubjectCategory.values)
             assert {r["kind"] for r in data["recipients"]} <= set(cnil.RecipientType.values)
             assert {m["kind"] for m in data["measures"]} <= set(cnil.MeasureType.values)
