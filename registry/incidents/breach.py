@@ -62,6 +62,7 @@ EVENT_LABELS = {
     "status": _("Statut modifié"),
     "shared": _("Partage avec le délégué modifié"),
     "tracks": _("Signalement ARS / CERT Santé ou plainte enregistré"),
+    "notification": _("Préparation de la notification à la CNIL mise à jour"),
 }
 
 

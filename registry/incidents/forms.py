@@ -3,8 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.plausible import PlausibleTimesMixin
 from portal.timefields import LocalDateTimeField, local_times
-from registry.incidents import breach
-from registry.incidents.models import CnilFiling, Incident, Kind, Risk, Status
+from registry.incidents import breach, notification
+from registry.incidents.models import (
+    CnilFiling,
+    Incident,
+    Kind,
+    NotificationDetails,
+    Risk,
+    Status,
+)
 from registry.models import ProcessingActivity
 
 
@@ -249,3 +256,60 @@ class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
                 )
             )
         return status
+
+
+class NotificationForm(forms.ModelForm):
+    """What the CNIL's online notification asks beyond the assessment (its own form: the
+    assessment form is left as it is). Dates must be plausible: none in the future, the end
+    not before the start, the start not after the practice became aware of the breach."""
+
+    processor_involved = yes_no(_("Un sous-traitant est-il en cause ?"))
+
+    class Meta:
+        model = NotificationDetails
+        fields = notification.FIELDS
+        formfield_callback = local_times
+        widgets = {
+            "started_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
+            "circumstances": forms.Textarea(attrs={"rows": 3}),
+            "discovered_how": forms.Textarea(attrs={"rows": 2}),
+            "persons_categories": forms.Textarea(attrs={"rows": 2}),
+            "informed_what": forms.Textarea(attrs={"rows": 2}),
+            "other_authorities": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        self.initial["processor_involved"] = yes_no_initial(self.instance.processor_involved)
+
+    def _not_future(self, name):
+        value = self.cleaned_data.get(name)
+        if value and value > timezone.now() + timedelta(minutes=5):
+            self.add_error(name, _("La date ne peut pas être dans le futur."))
+            return None
+        return value
+
+    def clean(self):
+        data = super().clean()
+        started = self._not_future("started_at")
+        ended = self._not_future("ended_at")
+        if started and ended and ended < started:
+            self.add_error("ended_at", _("La fin ne peut pas précéder le début."))
+        if started and started > self.incident.aware_at:
+            self.add_error(
+                "started_at",
+                _(
+                    "Le début ne peut pas suivre la découverte de la violation "
+                    "(connaissance le %(date)s)."
+                )
+                % {"date": timezone.localtime(self.incident.aware_at).strftime("%d/%m/%Y %H:%M")},
+            )
+        if data.get("ongoing") and ended:
+            self.add_error(
+                "ended_at", _("Une violation toujours en cours n'a pas encore de date de fin.")
+            )
+        if data.get("processor_involved") and not data.get("processor_name", "").strip():
+            self.add_error("processor_name", _("Nommez le sous-traitant en cause."))
+        return data

@@ -185,3 +185,68 @@ class Event(PracticeOwned):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Origin(models.TextChoices):
+    """Where the breach came from, as the CNIL's online notification asks it (its list as
+    Vigie reads it; wording to be checked against the téléservice)."""
+
+    INTERNAL_MALICIOUS = "internal_malicious", _("Acte interne malveillant")
+    INTERNAL_ACCIDENTAL = "internal_accidental", _("Acte interne accidentel")
+    EXTERNAL_MALICIOUS = "external_malicious", _("Acte externe malveillant")
+    EXTERNAL_ACCIDENTAL = "external_accidental", _("Acte externe accidentel")
+    UNKNOWN = "unknown", _("Inconnue")
+
+
+class NotificationDetails(PracticeOwned):
+    """What GDPR art. 33.3 and the CNIL's online notification ask beyond the assessment:
+    nature, origin and circumstances, period, contact point, the persons' information, a
+    processor involved, other authorities. Kept apart from the assessment (its own form)."""
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, related_name="notification_details"
+    )
+    # Nature of the breach (several may apply).
+    confidentiality = models.BooleanField(
+        _("perte de confidentialité (données divulguées ou consultées sans droit)"), default=False
+    )
+    integrity = models.BooleanField(_("perte d'intégrité (données modifiées)"), default=False)
+    availability = models.BooleanField(
+        _("perte de disponibilité (données perdues, détruites ou inaccessibles)"), default=False
+    )
+    origin = models.CharField(
+        _("origine de la violation"), max_length=24, choices=Origin.choices, blank=True
+    )
+    circumstances = models.TextField(_("cause et circonstances"), blank=True)
+    # When.
+    started_at = models.DateTimeField(_("début de la violation"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("fin de la violation"), null=True, blank=True)
+    ongoing = models.BooleanField(_("la violation est toujours en cours"), default=False)
+    discovered_how = models.TextField(_("comment la violation a été découverte"), blank=True)
+    # Who is affected.
+    persons_categories = models.TextField(_("catégories de personnes concernées"), blank=True)
+    # Contact point (GDPR art. 33.3.b).
+    contact_name = models.CharField(_("personne à contacter"), max_length=200, blank=True)
+    contact_role = models.CharField(_("fonction (DPO ou autre)"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("adresse mél du contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
+    # The persons' information (GDPR art. 34): when is the incident's persons_informed_at.
+    informed_how = models.CharField(
+        _("personnes informées : par quel moyen"), max_length=200, blank=True
+    )
+    informed_what = models.TextField(_("personnes informées : ce qui leur a été dit"), blank=True)
+    # A processor involved (GDPR art. 33.2).
+    processor_involved = models.BooleanField(_("un sous-traitant est en cause"), null=True)
+    processor_name = models.CharField(_("sous-traitant concerné"), max_length=200, blank=True)
+    other_authorities = models.TextField(
+        _("autres autorités informées"),
+        blank=True,
+        help_text=_(
+            "Par exemple : autre autorité de protection des données européenne, ANSSI, "
+            "ordre professionnel. L'ARS / CERT Santé et la plainte se notent dans le suivi."
+        ),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("préparation de la notification")

@@ -181,3 +181,28 @@ def incident_update(*, incident, user, action, request=None, **fields) -> None:
             target=incident,
             changes=changes,
         )
+
+
+@transaction.atomic
+def notification_save(*, incident, details, user, request=None, **fields) -> None:
+    """Save what the CNIL notification asks beyond the assessment (audited, timelined)."""
+    from registry.incidents.notification import FIELDS
+
+    before = audit.snapshot(details, FIELDS) if details.pk else dict.fromkeys(FIELDS)
+    for name, value in fields.items():
+        setattr(details, name, value)
+    details.practice = incident.practice
+    details.incident = incident
+    details.save()
+    details.refresh_from_db()  # dates as stored (UTC), like ``before``
+    changes = audit.diff(before, audit.snapshot(details, FIELDS))
+    if changes:
+        _event(incident, user, "notification")
+        audit.record(
+            request=request,
+            actor=user,
+            practice=incident.practice,
+            action="incident.notification",
+            target=incident,
+            changes=changes,
+        )

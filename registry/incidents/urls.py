@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:incident_id>/evaluation/", views.assess, name="assess"),
     path("<uuid:incident_id>/cnil/", views.filing, name="filing"),
     path("<uuid:incident_id>/suivi/", views.follow_up, name="follow_up"),
+    path("<uuid:incident_id>/notification/", views.notification, name="notification"),
 ]

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
+from registry import services as registry_services
 from registry.incidents import breach, display, services
+from registry.incidents import notification as notice
 from registry.incidents.forms import (
     ASSESSMENT_TEXTS,
     AssessmentForm,
     FilingForm,
     FollowUpForm,
+    NotificationForm,
     ReportForm,
 )
 from registry.incidents.models import CnilFiling, Incident, Status
@@ -267,3 +270,45 @@ def register_pdf(request):
     )
     response["Content-Disposition"] = 'attachment; filename="registre-violations.pdf"'
     return response
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+def notification(request, incident_id):
+    """ "Préparer la notification": what the CNIL's online form asks, in its order, each
+    answer with a copy button, the missing ones listed; the details the assessment does not
+    hold are filled in below."""
+    incident = _incident(request, incident_id)
+    details = notice.details_for(incident)
+    if details.pk is None:
+        notice.prefill_contact(details, registry_services.header_for(request.practice))
+    form = NotificationForm(request.POST or None, instance=details, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        services.notification_save(
+            incident=incident,
+            details=notice.stored(details),
+            user=request.user,
+            request=request,
+            **{name: form.cleaned_data[name] for name in notice.FIELDS},
+        )
+        messages.success(request, _("Préparation de la notification enregistrée."))
+        return redirect(
+            "incidents:notification",
+            practice_slug=request.practice.slug,
+            incident_id=incident.public_id,
+        )
+    # What is recorded (a refused form's typed values are in the form, not in the summary).
+    shown = notice.stored(details) if request.method == "POST" else details
+    found = notice.sections(incident, shown, list(incident.filings.all()), timezone.now())
+    return render(
+        request,
+        "incidents/notification.html",
+        {
+            "incident": incident,
+            "form": form,
+            "sections": found,
+            "missing": notice.missing(found),
+            "cnil_page": notice.CNIL_PAGE,
+            "cnil_form": notice.CNIL_FORM,
+        },
+        status=400 if form.errors else 200,
+    )
