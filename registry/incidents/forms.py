@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.plausible import PlausibleTimesMixin
+from portal.plausible import PlausibleTimesMixin, shown
 from portal.timefields import LocalDateTimeField, local_times
 from registry.incidents import breach, notification
 from registry.incidents.models import (
@@ -258,10 +258,11 @@ class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
         return status
 
 
-class NotificationForm(forms.ModelForm):
+class NotificationForm(PlausibleTimesMixin, forms.ModelForm):
     """What the CNIL's online notification asks beyond the assessment (its own form: the
-    assessment form is left as it is). Dates must be plausible: none in the future, the end
-    not before the start, the start not after the practice became aware of the breach."""
+    assessment form is left as it is). Dates must be plausible (portal/plausible.py): none
+    in the future, the end not before the start, the start not after the practice became
+    aware of the breach, no end while it is still ongoing."""
 
     processor_involved = yes_no(_("Un sous-traitant est-il en cause ?"))
 
@@ -284,29 +285,23 @@ class NotificationForm(forms.ModelForm):
         self.incident = incident
         self.initial["processor_involved"] = yes_no_initial(self.instance.processor_involved)
 
-    def _not_future(self, name):
-        value = self.cleaned_data.get(name)
-        if value and value > timezone.now() + timedelta(minutes=5):
-            self.add_error(name, _("La date ne peut pas être dans le futur."))
-            return None
-        return value
-
     def clean(self):
         data = super().clean()
-        started = self._not_future("started_at")
-        ended = self._not_future("ended_at")
-        if started and ended and ended < started:
-            self.add_error("ended_at", _("La fin ne peut pas précéder le début."))
-        if started and started > self.incident.aware_at:
+        self.no_future("started_at", "ended_at")
+        self.not_before(
+            "ended_at", "started_at", _("La fin ne peut pas précéder le début (%(date)s).")
+        )
+        started = self._valid("started_at")
+        if started is not None and started > self.incident.aware_at:
             self.add_error(
                 "started_at",
                 _(
                     "Le début ne peut pas suivre la découverte de la violation "
                     "(connaissance le %(date)s)."
                 )
-                % {"date": timezone.localtime(self.incident.aware_at).strftime("%d/%m/%Y %H:%M")},
+                % {"date": shown(self.incident.aware_at)},
             )
-        if data.get("ongoing") and ended:
+        if data.get("ongoing") and self._valid("ended_at"):
             self.add_error(
                 "ended_at", _("Une violation toujours en cours n'a pas encore de date de fin.")
             )

@@ -153,10 +153,14 @@ def test_a_filed_initial_notification_makes_it_complementary(cast, breach):
         (
             {"started_at": "2026-12-05T08:00"},
             "started_at",
-            "La date ne peut pas être dans le futur.",
+            "Cette date est à venir",
         ),
-        ({"ended_at": "2026-12-06T08:00"}, "ended_at", "La date ne peut pas être dans le futur."),
-        ({"ended_at": "2026-12-01T08:00"}, "ended_at", "La fin ne peut pas précéder le début."),
+        ({"ended_at": "2026-12-06T08:00"}, "ended_at", "Cette date est à venir"),
+        (
+            {"ended_at": "2026-12-01T08:00"},
+            "ended_at",
+            "La fin ne peut pas précéder le début (02/12/2026 18:30).",
+        ),
         (
             {"started_at": "2026-12-03T12:00", "ended_at": ""},
             "started_at",
