@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents import crisis, notice
+from documents.models import Printing
 from portal.cards import Banner
 
 
@@ -41,3 +42,21 @@ def notice_banners(practice) -> list[Banner]:
     }
     url = reverse("documents:notice", kwargs={"practice_slug": practice.slug})
     return [Banner(text=text, url=url, action=_("Regénérer l'information"), status="bad")]
+
+
+def console_figures(practice_ids) -> dict[int, dict]:
+    """``{practice_id: {"card": state, "notice": state}}`` for the delegate console (states
+    of ``crisis.State``), in 12 queries whatever the number of practices: the card's data
+    (6), the notice's (5) and the last print of both documents (1)."""
+    ids = list(practice_ids)
+    prints = crisis.last_prints(ids)
+    cards, notices = crisis.card_data(ids), notice.notice_data(ids)
+    card, notice_doc = Printing.Document.CRISIS_CARD, Printing.Document.NOTICE
+    return {
+        pid: {
+            "card": crisis.Status(cards[pid], prints.get((pid, card))).state,
+            "notice": notice.Status(notices[pid], prints.get((pid, notice_doc))).state,
+        }
+        for pid in ids
+        if pid in cards
+    }

@@ -42,6 +42,7 @@ QUIET_DAYS = 60
 SPACE_FIGURES = {
     "registry": "registry.figures.console_figures",
     "training": "training.figures.console_figures",
+    "documents": "documents.figures.console_figures",
 }
 # What changed since a date, for the weekly digest: ``console_changes(ids, since)``.
 SPACE_CHANGES = {
@@ -69,6 +70,20 @@ REASON_LABELS = {
     ),
     "quiet": _interpolate(_("aucune activité depuis %(n)s jours"), {"n": QUIET_DAYS}),
     "no_data": _("aucun indicateur disponible"),
+    "crisis_card": _("fiche réflexe jamais imprimée ou à réimprimer"),
+    "patient_notice": _("information des patients jamais générée ou à mettre à jour"),
+}
+
+# The printed documents' states (documents.crisis.State), as the console says them.
+CARD_LABELS = {
+    "current": _("à jour"),
+    "outdated": _("à réimprimer"),
+    "never": _("jamais imprimée"),
+}
+NOTICE_LABELS = {
+    "current": _("à jour"),
+    "outdated": _("à mettre à jour"),
+    "never": _("jamais générée"),
 }
 
 
@@ -78,6 +93,8 @@ class Row:
     since: datetime
     registry: dict | None = None
     training: dict | None = None
+    # {"card": state, "notice": state} from the documents space, None without it.
+    documents: dict | None = None
     runs_closed: int = 0
     runs_on_time: int = 0
     open_actions: int = 0
@@ -97,6 +114,21 @@ class Row:
     @property
     def needs_attention(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def documents_current(self) -> int | None:
+        """How many of the two printed documents are current (None: no figure)."""
+        if self.documents is None:
+            return None
+        return sum(state == "current" for state in self.documents.values())
+
+    @property
+    def card_label(self):
+        return CARD_LABELS.get((self.documents or {}).get("card"), "")
+
+    @property
+    def notice_label(self):
+        return NOTICE_LABELS.get((self.documents or {}).get("notice"), "")
 
     @property
     def reason_labels(self) -> list:
@@ -266,6 +298,11 @@ def reasons(row: Row, now) -> list[str]:
         found.append("open_actions")
     if row.last_activity is None or row.last_activity < now - timedelta(days=QUIET_DAYS):
         found.append("quiet")
+    documents = row.documents or {}
+    if documents.get("card") not in (None, "current"):
+        found.append("crisis_card")
+    if documents.get("notice") not in (None, "current"):
+        found.append("patient_notice")
     return found
 
 
@@ -287,6 +324,7 @@ def compute(delegate, now=None) -> list[Row]:
             since=grant.since,
             registry=_figure(spaces["registry"], pid),
             training=_figure(spaces["training"], pid),
+            documents=_figure(spaces["documents"], pid),
             runs_closed=runs.get(pid, {}).get("closed", 0),
             runs_on_time=runs.get(pid, {}).get("on_time", 0),
             open_actions=actions.get(pid, 0),
@@ -342,6 +380,7 @@ SORT_KEYS = {
     "incidents": lambda r: r.open_incidents,
     "late": lambda r: r.late_incidents,
     "activity": lambda r: r.last_activity,
+    "documents": lambda r: r.documents_current,
     "score": lambda r: r.score,
 }
 DEFAULT_SORT = "score"

@@ -42,6 +42,7 @@ COLUMNS = [
     ("incidents", gettext_lazy("Incidents ouverts")),
     ("late", gettext_lazy("72 h dépassées")),
     ("activity", gettext_lazy("Dernière activité")),
+    ("documents", gettext_lazy("Documents imprimés")),
     ("score", gettext_lazy("Score")),
 ]
 
@@ -108,6 +109,8 @@ CSV_COLUMNS = [
     gettext_lazy("Incidents ouverts"),
     gettext_lazy("Délais de 72 h dépassés"),
     gettext_lazy("Dernière activité"),
+    gettext_lazy("Fiche réflexe"),
+    gettext_lazy("Information des patients"),
     gettext_lazy("Score"),
     gettext_lazy("À surveiller"),
 ]
@@ -143,6 +146,8 @@ def _csv_row(row) -> list:
         row.open_incidents,
         row.late_incidents,
         _local_date(row.last_activity),
+        row.card_label,
+        row.notice_label,
         "" if row.score is None else row.score,
         " ; ".join(str(label) for label in row.reason_labels),
     ]

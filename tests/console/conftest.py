@@ -40,12 +40,16 @@ def frozen():
 
 @pytest.fixture
 def stand_in_spaces(monkeypatch):
-    """Registry and training figures from tests/console/spaces.py (cleared each test)."""
-    for store in (spaces.REGISTRY, spaces.TRAINING, spaces.CHANGES):
+    """Registry, training and documents figures from tests/console/spaces.py (cleared each
+    test)."""
+    for store in (spaces.REGISTRY, spaces.TRAINING, spaces.DOCUMENTS, spaces.CHANGES):
         store.clear()
     spaces.CALLS.clear()
     monkeypatch.setitem(console.SPACE_FIGURES, "registry", "tests.console.spaces.registry_figures")
     monkeypatch.setitem(console.SPACE_FIGURES, "training", "tests.console.spaces.training_figures")
+    monkeypatch.setitem(
+        console.SPACE_FIGURES, "documents", "tests.console.spaces.documents_figures"
+    )
     monkeypatch.setitem(console.SPACE_CHANGES, "registry", "tests.console.spaces.registry_changes")
     monkeypatch.setitem(console.SPACE_CHANGES, "training", "tests.console.spaces.training_changes")
     return spaces

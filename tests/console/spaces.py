@@ -5,6 +5,7 @@ the state of those spaces. They record the practice ids they were asked about.
 
 REGISTRY: dict[int, dict] = {}
 TRAINING: dict[int, dict] = {}
+DOCUMENTS: dict[int, dict] = {}  # {practice_id: {"card": state, "notice": state}}
 CHANGES: dict[int, dict] = {}  # {practice_id: {"reviews": n, "passed": n}}
 CALLS: list[tuple[str, list[int]]] = []
 
@@ -27,3 +28,8 @@ def registry_changes(practice_ids, since):
 def training_changes(practice_ids, since):
     CALLS.append(("training_changes", sorted(practice_ids)))
     return {pid: {"passed": CHANGES[pid]["passed"]} for pid in practice_ids if pid in CHANGES}
+
+
+def documents_figures(practice_ids):
+    CALLS.append(("documents", sorted(practice_ids)))
+    return {pid: DOCUMENTS[pid] for pid in practice_ids if pid in DOCUMENTS}

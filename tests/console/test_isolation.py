@@ -91,7 +91,7 @@ def test_spaces_are_only_asked_about_granted_practices(traps, stand_in_spaces):
         )
     )
     asked = list(stand_in_spaces.CALLS)
-    assert asked == [("registry", granted), ("training", granted)]
+    assert asked == [("registry", granted), ("training", granted), ("documents", granted)]
 
 
 def test_the_page_and_the_csv_never_name_a_trapped_practice(traps, stand_in_spaces):
