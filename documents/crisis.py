@@ -230,8 +230,27 @@ def statuses(practice_ids) -> dict[int, Status]:
 
 
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÀ-Ý])")
 
 
 def short(text: str) -> str:
-    """The seed's words, short: a reflex without its explanation in brackets."""
-    return _PARENTHESIS.sub("", text).strip()
+    """The seed's words, short: a reflex's first sentence, without its explanations in
+    brackets (« Porter plainte (police ou gendarmerie). Le CERT Santé… » → « Porter
+    plainte. »)."""
+    first = _SENTENCE_END.split(_PARENTHESIS.sub("", text).strip(), maxsplit=1)[0]
+    return first.strip()
+
+
+def statements() -> list:
+    """The card's national contacts, for ``manage.py content_sources``: each states a rule
+    or an authority's service and carries its sources."""
+    from portal.sources import Statement, parse
+
+    return [
+        Statement(
+            where=f"documents/content/crisis_card.yaml national.{entry['key']}",
+            text=entry["how"]["fr"],
+            sources=parse(entry),
+        )
+        for entry in content()["national"]
+    ]

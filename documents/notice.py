@@ -166,3 +166,29 @@ def statuses(practice_ids) -> dict[int, Status]:
         pid: Status(data=values, last=prints.get((pid, Printing.Document.NOTICE)))
         for pid, values in data.items()
     }
+
+
+def statements() -> list:
+    """The notice's legal statements (its footnotes, and any fixed text naming a rule or an
+    authority), for ``manage.py content_sources``."""
+    from portal.sources import LEGAL, Statement, parse
+
+    found = [
+        Statement(
+            where=f"documents/content/notice.yaml sources.{entry['key']}",
+            text=entry["text"]["fr"],
+            sources=parse(entry),
+        )
+        for entry in content()["sources"]
+    ]
+    for group in ("texts", "legal_basis", "health_exception", "recipients"):
+        for key, text in content()[group].items():
+            if text.get("source") or LEGAL.search(text["fr"]):
+                found.append(
+                    Statement(
+                        where=f"documents/content/notice.yaml {group}.{key}",
+                        text=text["fr"],
+                        sources=parse(text),
+                    )
+                )
+    return found

@@ -32,6 +32,8 @@ SOURCE_COLLECTORS: list[str] = [
     "registry.incidents.breach.statements",
     "practices.checklists.content.statements",
     "training.content.statements",
+    "documents.crisis.statements",
+    "documents.notice.statements",
 ]
 
 

@@ -188,6 +188,22 @@ def test_the_seed_s_words_are_short_without_their_explanation(filled):
     _reader, text = pdf_text(card.pdf(data, NOW, "fr"))
     assert "Ne pas éteindre la machine concernée." in flat(text)
     assert "traces utiles" not in text
+    # The first sentence only: the national contacts say the rest.
+    assert "Porter plainte." in flat(text) and "Ne pas payer la rançon." in flat(text)
+    assert "nomoreransom" not in text
+
+
+def test_the_card_s_and_the_notice_s_statements_are_sourced():
+    from datetime import date
+
+    from documents import notice
+    from portal.sources import problems
+
+    found = crisis.statements() + notice.statements()
+    assert {s.where.split()[-1] for s in found} >= {"national.cert_sante", "texts.complaint"}
+    assert all(s.sources and not problems(s, date(2026, 12, 4)) for s in found)
+    cert = next(s for s in found if s.where.endswith("national.cert_sante"))
+    assert cert.sources[0].confirm  # the portal's address: « à valider »
 
 
 def test_missing_data_prints_a_compléter_rather_than_inventing(cast):
