@@ -265,11 +265,4 @@ TARGETS = [
             "insurer_phone": "3233",
         },
     ),
-    Target(
-        name="patient notice paragraph",
-        role="admin",
-        path=lambda cast: f"/p/{cast.practice.slug}/documents/information-patients/paragraphe/",
-        form=_forms("documents.forms", "NoticeParagraphForm"),
-        valid=lambda cast: {"own_paragraph": "Accueil du lundi au vendredi, de 8 h à 19 h."},
-    ),
 ]
