@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from portal.psc.config import enabled as psc_enabled
 from practices.roles import can
 
 
@@ -17,4 +18,5 @@ def vigie(request):
         "role": role,
         "caps": _Caps(),
         "idle_timeout": settings.VIGIE_IDLE_TIMEOUT,
+        "psc_enabled": psc_enabled(),
     }

@@ -40,6 +40,9 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Changing it ends every session of the user ("log out my other sessions").
     session_salt = models.CharField(max_length=32, blank=True, default="")
+    # National identifier (RPPS or ADELI based) verified by Pro Santé Connect; set and cleared
+    # with the PSC link (portal/psc/services.py), which holds the unique key.
+    rpps = models.CharField(_("identifiant RPPS/ADELI"), max_length=32, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

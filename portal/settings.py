@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.psc.config import providers as psc_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "portal.psc",
     "django_otp",
     "django_otp.plugins.otp_static",
     "django_htmx",
@@ -264,6 +268,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# Pro Santé Connect (portal/psc): shown only when the three variables are set.
+PSC_CLIENT_ID = env.str("PSC_CLIENT_ID", default="")
+PSC_CLIENT_SECRET = env.str("PSC_CLIENT_SECRET", default="")
+PSC_DISCOVERY_URL = env.str("PSC_DISCOVERY_URL", default="")
+SOCIALACCOUNT_ADAPTER = "portal.psc.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = psc_providers(PSC_CLIENT_ID, PSC_CLIENT_SECRET, PSC_DISCOVERY_URL)
+# No sign-up through PSC (it never creates an account on its own, see portal/psc/adapter.py),
+# no e-mail taken from it, tokens not kept: the portal session is Vigie's.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # django-otp
 OTP_TOTP_ISSUER = "Vigie"

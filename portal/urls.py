@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from portal import console_views, views
 from portal.languages import set_language
@@ -33,6 +34,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("portal.mfa.urls")),
+    # allauth's own pages for linked accounts would unlink PSC without Vigie's checks (another
+    # way in kept, User.rpps, the audit trail) and sign up through it: the security page does.
+    path("accounts/3rdparty/", RedirectView.as_view(pattern_name="mfa_security")),
+    path("accounts/3rdparty/signup/", RedirectView.as_view(pattern_name="account_login")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("verifier/", include("training.verify_urls")),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.psc import services as psc_services
 from practices.models import Invitation, Job, Membership, Oversight
 from practices.roles import Role
 
@@ -190,10 +191,12 @@ def _grant_or_join(invitation: Invitation, user):
             defaults={"granted_by": invitation.invited_by},
         )
         return grant
+    job = invitation.job or Job.OTHER
+    if job == Job.OTHER:
+        # The profession Pro Santé Connect vouches for, when the admin did not set one.
+        job = psc_services.profession_job(psc_services.linked_account(user)) or job
     membership, _created = Membership.objects.get_or_create(
-        practice=invitation.practice,
-        user=user,
-        defaults={"role": invitation.role, "job": invitation.job or Job.OTHER},
+        practice=invitation.practice, user=user, defaults={"role": invitation.role, "job": job}
     )
     return membership
 

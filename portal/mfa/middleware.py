@@ -19,8 +19,13 @@ ALLOWED_PREFIXES = (
     "/static/",
     "/i18n/",
     "/verifier/",  # public check of a training certificate: validity only, no data
+    # Pro Santé Connect's way in and out (portal/psc), and allauth's pages for a failed or
+    # cancelled third-party sign-in (no data).
+    "/accounts/psc/login/",
+    "/accounts/psc/au-revoir/",
+    "/accounts/3rdparty/login/",
 )
-ALLOWED_EXACT = frozenset({"/healthz"})
+ALLOWED_EXACT = frozenset({"/healthz", "/accounts/psc/lier/"})
 
 
 def is_allowed_unverified(path: str) -> bool:

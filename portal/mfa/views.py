@@ -16,6 +16,7 @@ from portal.mfa import services
 from portal.mfa.forms import CodeForm, NewDeviceCodeForm
 from portal.mfa.signals import SHOW_RECOVERY_SESSION_KEY, mark_verified
 from portal.mfa.stages import STAGE_KEY
+from portal.psc import services as psc_services
 
 COMPATIBLE_APPS = [
     "FreeOTP",
@@ -121,12 +122,16 @@ def recovery_codes_download(request):
 
 @login_required
 def security(request):
+    psc_account = psc_services.linked_account(request.user)
     return render(
         request,
         "mfa/security.html",
         {
             "codes_left": services.recovery_codes_left(request.user),
             "device": services.confirmed_totp(request.user),
+            "psc_account": psc_account,
+            "psc_job": psc_services.job_label(psc_account),
+            "psc_can_unlink": psc_services.has_other_way_in(request.user),
         },
     )
 
