@@ -52,6 +52,14 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def actor_label(actor) -> str:
+    """Who did it, as it stays in the trail: the e-mail, and the RPPS verified by Pro Santé
+    Connect when the person has linked it."""
+    label = getattr(actor, "email", "") or ""
+    rpps = getattr(actor, "rpps", "")
+    return f"{label} (RPPS {rpps})" if label and rpps else label
+
+
 def record(
     *,
     action: str,
@@ -75,7 +83,7 @@ def record(
     event = AuditEvent(
         practice_id=practice_id,
         actor=actor,
-        actor_label=getattr(actor, "email", "") or "",
+        actor_label=actor_label(actor),
         ip_address=client_ip(request),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",

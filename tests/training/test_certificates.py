@@ -143,3 +143,15 @@ class TestPublicCheck:
         unknown = services.new_code()
         html = main(client.get(f"/verifier/{unknown}/"))
         assert f'value="{unknown}"' in html  # a well-formed but unknown code: kept too
+
+
+def test_the_certificate_names_a_psc_verified_holder_with_the_rpps(cast, certificate):
+    from portal.psc import services as psc_services
+    from portal.psc.claims import Identity
+
+    url_pdf = url(cast, "certificate_pdf", certificate_id=certificate.public_id)
+    assert "RPPS" not in pdf_text(cast.client("staff").get(url_pdf))
+    psc_services.link(user=cast.staff, identity=Identity("810100000001", "Sophie", "Bernard", "60"))
+    text = pdf_text(cast.client("staff").get(url_pdf))
+    assert "RPPS 810100000001" in text
+    assert "vérifiée par Pro Santé Connect" in text
