@@ -46,6 +46,9 @@ class PSCProvider(OpenIDConnectProvider):
     def get_scope(self):
         return list(SCOPE)
 
+    def get_scope_from_request(self, request):
+        return list(SCOPE)  # nothing added from the request
+
     def get_auth_params(self):
         return {**super().get_auth_params(), "acr_values": ACR}
 
