@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "membership.remove": gettext_lazy("Retrait de l'équipe"),
     "membership.leave": gettext_lazy("Départ de l'équipe"),
     "membership.mfa_reset": gettext_lazy("Double authentification réinitialisée"),
+    "psc.link": gettext_lazy("Compte lié à Pro Santé Connect (RPPS)"),
+    "psc.unlink": gettext_lazy("Pro Santé Connect délié du compte"),
     "invitation.create": gettext_lazy("Invitation envoyée"),
     "invitation.resend": gettext_lazy("Invitation renvoyée"),
     "invitation.revoke": gettext_lazy("Invitation annulée"),
