@@ -10,6 +10,23 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_stages(self):
         return [*super().get_login_stages(), "portal.mfa.stages.TOTPStage"]
 
+    def get_reauthentication_methods(self, user):
+        # An account linked to Pro Santé Connect may confirm with it: after the password
+        # when there is one, else first (allauth sends the person to the first method).
+        from portal.psc.reauth import method_for
+
+        methods = super().get_reauthentication_methods(user)
+        psc = method_for(user)
+        if psc is None:
+            return methods
+        return [*methods, psc] if user.has_usable_password() else [psc, *methods]
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        from portal.psc.reauth import recently
+
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        return required and not (self.request is not None and recently(self.request))
+
     def get_logout_redirect_url(self, request):
         # Computed before the session ends: a PSC sign-in also ends at PSC.
         from portal.psc.logout import logout_url

@@ -16,10 +16,11 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.psc import claims, errors, services, session
-from portal.psc.config import PROVIDER_ID
+from portal.psc import claims, errors, reauth, services, session
+from portal.psc.config import PROVIDER_ID, REAUTHENTICATE
 from practices import invitations
 
 
@@ -56,6 +57,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         identity = claims.identity(sociallogin.account.extra_data.get("userinfo") or {})
         process = sociallogin.state.get("process")
+        if process == REAUTHENTICATE:
+            self._reauthenticate(request, sociallogin)
         if process == AuthProcess.CONNECT:
             self._connect(request, sociallogin, identity)
         if sociallogin.is_existing:
@@ -76,6 +79,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if request.user.is_authenticated:
             _stop(redirect("psc_link_confirm"))
         _stop(redirect("psc_link_required"))
+
+    def _reauthenticate(self, request, sociallogin):
+        user = request.user
+        if not (user.is_authenticated and sociallogin.is_existing):
+            _error(request, errors.not_yours(), status=403)
+        if sociallogin.user.pk != user.pk:
+            _error(request, errors.not_yours(), status=403)
+        reauth.record(request, user, sociallogin.account.uid)
+        next_url = sociallogin.state.get("next") or reverse("mfa_security")
+        _stop(redirect(next_url))
 
     def _connect(self, request, sociallogin, identity):
         user = request.user

@@ -7,6 +7,8 @@ PROVIDER_ID = "psc"
 # PSC asks for this eIDAS level; the `acr` of the ID token must say it was reached.
 ACR = "eidas1"
 SCOPE = ["openid", "scope_all"]
+# allauth's `process` for a re-authentication (allauth has login, connect, redirect).
+REAUTHENTICATE = "reauthenticate"
 
 
 def providers(client_id: str, secret: str, discovery_url: str) -> dict:

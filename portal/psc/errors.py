@@ -65,6 +65,13 @@ def message(*, exception=None, state_missing=False) -> str:
     return _("La connexion avec Pro Santé Connect n'a pas abouti. Recommencez depuis Vigie.")
 
 
+def not_yours() -> str:
+    return _(
+        "Cette identité Pro Santé Connect n'est pas celle liée à votre compte : l'action "
+        "n'a pas été confirmée."
+    )
+
+
 def unreachable() -> str:
     return _(
         "Pro Santé Connect ne répond pas pour le moment. Réessayez dans quelques minutes, "

@@ -7,11 +7,12 @@ from allauth.socialaccount.providers.openid_connect.provider import (
     OpenIDConnectProvider,
     OpenIDConnectProviderAccount,
 )
+from allauth.utils import get_request_param
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from portal.psc import claims
-from portal.psc.config import ACR, PROVIDER_ID, SCOPE
+from portal.psc.config import ACR, PROVIDER_ID, REAUTHENTICATE, SCOPE
 from portal.psc.errors import NoNationalId
 from portal.psc.views import PSCOAuth2Adapter
 
@@ -54,7 +55,10 @@ class PSCProvider(OpenIDConnectProvider):
 
     def get_auth_params_from_request(self, request, action):
         # Nothing from the request may lower the level asked for.
-        return {**super().get_auth_params_from_request(request, action), "acr_values": ACR}
+        params = {**super().get_auth_params_from_request(request, action), "acr_values": ACR}
+        if get_request_param(request, "process") == REAUTHENTICATE:
+            params["prompt"] = "login"  # the card or the app again, not PSC's session
+        return params
 
     def get_oauth2_adapter(self, request):
         return self.oauth2_adapter_class(request)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("psc/connecter/", views.connect, name="psc_connect"),
     path("psc/delier/", views.unlink, name="psc_unlink"),
     path("psc/au-revoir/", views.leave, name="psc_leave"),
+    path("psc/confirmer-identite/", views.reauthenticate, name="psc_reauthenticate"),
 ]

@@ -23,6 +23,7 @@ from django.core import signing
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -233,3 +234,15 @@ def leave(request):
     except signing.BadSignature:
         return redirect("account_login")
     return render(request, "psc/outbound.html", {"url": url, "leaving": True})
+
+
+@login_required
+@never_cache
+def reauthenticate(request):
+    """The re-authentication page of an account linked to PSC (allauth sends it here)."""
+    if not enabled() or not request.user.rpps:
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return render(request, "psc/reauthenticate.html", {"next_url": next_url})
