@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "incident.reflex": gettext_lazy("Réflexe d'incident coché"),
     "incident.assess": gettext_lazy("Violation de données évaluée"),
     "incident.filing": gettext_lazy("Déclaration ou signalement d'incident enregistré"),
+    "incident.notification": gettext_lazy("Préparation de la notification à la CNIL enregistrée"),
     "incident.status": gettext_lazy("Statut d'incident modifié"),
     "registry.header.update": gettext_lazy("En-tête du registre modifié"),
     "registry.activity.create": gettext_lazy("Fiche de traitement créée"),
