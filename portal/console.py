@@ -198,7 +198,8 @@ def _incidents(ids, now) -> dict:
     """Open incidents and late ones (``Incident.objects.late``), in 1 query."""
     late = Incident.objects.filter(practice_id__in=ids).late(now).values("pk")
     rows = (
-        Incident.objects.filter(practice_id__in=ids)
+        Incident.objects.counted()
+        .filter(practice_id__in=ids)
         .values("practice_id")
         .annotate(
             open=Count("pk", filter=~Q(status=Status.CLOSED)),
@@ -436,7 +437,9 @@ def _changes(ids, since, now) -> dict[int, dict[str, int]]:
     """What changed per practice since ``since`` (constant number of queries)."""
     changes: dict[int, dict[str, int]] = {pid: dict.fromkeys(CHANGE_LABELS, 0) for pid in ids}
     grouped = {
-        "incidents_new": Incident.objects.filter(created_at__gte=since, created_at__lt=now),
+        "incidents_new": Incident.objects.counted().filter(
+            created_at__gte=since, created_at__lt=now
+        ),
         "runs_completed": Run.objects.filter(completed_at__gte=since, completed_at__lt=now),
         "actions_fixed": Answer.objects.filter(fixed_at__gte=since, fixed_at__lt=now),
     }

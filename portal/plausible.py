@@ -136,3 +136,58 @@ class PlausibleTimesMixin(forms.Form):
                 )
                 % {"days": days, "date": shown(self._valid(name))},
             )
+
+
+REASON = "reason"
+
+
+class ChangeReasonMixin(forms.Form):
+    """A time that drives a deadline, once recorded, changes only with a reason.
+
+    The « Raison du changement » field stays hidden until a traced time changes (or always
+    shows, ``reason_always``, on a correction form); then it is required, with its message
+    next to it, and what was typed stays."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Raison du changement"),
+        required=False,
+        max_length=1000,
+        widget=forms.HiddenInput,
+        help_text=gettext_lazy(
+            "Le changement est tracé : avant → après, par qui, quand et pourquoi."
+        ),
+    )
+    reason_always = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.reason_always:
+            self._show_reason()
+
+    def _show_reason(self):
+        self.fields[REASON].widget = forms.Textarea(attrs={"rows": 2})
+
+    def require_reason(self, *names, stored: dict) -> bool:
+        """Asks the reason when one of ``names`` differs (to the minute) from ``stored``
+        (the recorded values; a name absent from ``stored`` was never recorded)."""
+        changed = [
+            n
+            for n in names
+            if n in stored
+            and self._valid(n) is not None
+            and _minute(self._valid(n)) != _minute(stored[n])
+        ]
+        if changed or self.reason_always:
+            self._show_reason()
+            if not self.cleaned_data.get(REASON, "").strip():
+                self.add_error(
+                    REASON,
+                    _("Indiquez la raison de ce changement : il reste tracé dans l'historique."),
+                )
+        return bool(changed)
+
+
+def _minute(value):
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    return value

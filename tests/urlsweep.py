@@ -69,6 +69,49 @@ def _incident(practice):
     return incident.public_id
 
 
+def _filing(practice):
+    from django.utils import timezone
+
+    from registry.incidents.models import CnilFiling, Incident
+
+    filing = CnilFiling.objects.filter(practice=practice).first()
+    if filing is None:
+        incident = Incident.objects.get(public_id=_incident(practice))
+        filing = CnilFiling.objects.create(
+            practice=practice,
+            incident=incident,
+            filed_at=max(incident.aware_at, timezone.now() - timedelta(minutes=30)),
+            reference="CNIL-SWEEP-1",
+        )
+    return filing.public_id
+
+
+def _backup_copy(practice):
+    from practices.checklists.models import BackupCopy
+
+    copy, _ = BackupCopy.objects.get_or_create(
+        practice=practice, name="Disque du lundi", defaults={"medium": "disk"}
+    )
+    return copy
+
+
+def _restore_test(practice):
+    from django.utils import timezone
+
+    from practices.checklists.models import RestoreTest
+
+    test = RestoreTest.objects.filter(practice=practice).first()
+    if test is None:
+        test = RestoreTest.objects.create(
+            practice=practice,
+            tested_on=timezone.localdate(),
+            restored="Dossier comptable",
+            copy=_backup_copy(practice),
+            success=True,
+        )
+    return test.public_id
+
+
 def _checklist_run(practice):
     from django.utils import timezone
 
@@ -133,6 +176,9 @@ FILLERS: dict[str, Callable] = {
     "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
     "answer_id": _answer,
     "incident_id": _incident,
+    "filing_id": _filing,
+    "copy_id": lambda practice: _backup_copy(practice).public_id,
+    "test_id": _restore_test,
     "activity_id": _activity,
     "practice_slug": lambda practice: practice.slug,
     "member_id": _member,

@@ -115,7 +115,8 @@ def minimal_digest(delegate, since: datetime) -> dict | None:
     practices = list(overseen_by(delegate).order_by("name"))
     counts = {
         row["practice_id"]: row
-        for row in Incident.objects.filter(practice__in=practices)
+        for row in Incident.objects.counted()
+        .filter(practice__in=practices)
         .values("practice_id")
         .annotate(
             open=Count("pk", filter=~Q(status=Status.CLOSED)),

@@ -129,6 +129,79 @@ def backup_copy_add(*, practice, request=None, **fields):
     return copy
 
 
+COPY_FIELDS = ["name", "medium", "off_site", "frequency"]
+TEST_FIELDS = ["tested_on", "restored", "copy", "success"]
+
+
+@transaction.atomic
+def backup_copy_update(*, copy, request=None, **fields) -> None:
+    """A copy corrected by the admin: before → after in the audit trail."""
+    before = audit.snapshot(copy, COPY_FIELDS)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    changes = audit.diff(before, audit.snapshot(copy, COPY_FIELDS))
+    if not changes:
+        return
+    copy.save()
+    audit.record(
+        request=request,
+        practice=copy.practice,
+        action="backup.copy_update",
+        target=copy,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def backup_copy_delete(*, copy, request=None) -> bool:
+    """Removed by the admin, what it said kept in the audit trail. A copy that restore
+    tests name is kept (False): correct or remove those tests first."""
+    if copy.tests.exists():
+        return False
+    before = audit.snapshot(copy, COPY_FIELDS)
+    audit.record(
+        request=request,
+        practice=copy.practice,
+        action="backup.copy_delete",
+        target=copy,
+        changes={k: [v, None] for k, v in before.items()},
+    )
+    copy.delete()
+    return True
+
+
+@transaction.atomic
+def restore_test_update(*, test, request=None, **fields) -> None:
+    before = audit.snapshot(test, TEST_FIELDS)
+    for name, value in fields.items():
+        setattr(test, name, value)
+    changes = audit.diff(before, audit.snapshot(test, TEST_FIELDS))
+    if not changes:
+        return
+    test.save()
+    audit.record(
+        request=request,
+        practice=test.practice,
+        action="backup.restore_test_update",
+        target=test,
+        target_label=test.restored,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def restore_test_delete(*, test, request=None) -> None:
+    audit.record(
+        request=request,
+        practice=test.practice,
+        action="backup.restore_test_delete",
+        target=test,
+        target_label=test.restored,
+        changes={k: [v, None] for k, v in audit.snapshot(test, TEST_FIELDS).items()},
+    )
+    test.delete()
+
+
 @transaction.atomic
 def restore_test_record(*, practice, user, request=None, **fields):
     from practices.checklists.models import RestoreTest

@@ -254,3 +254,65 @@ def history(request, checklist_id):
             "trend": schedule.on_time_trend(checklist, timezone.now()),
         },
     )
+
+
+def _backups_url(practice):
+    return redirect("checklists:backups", practice_slug=practice.slug)
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+def backup_copy_edit(request, copy_id):
+    """The admin corrects a copy's description (traced before → after)."""
+    copy = owned(BackupCopy, request.practice, public_id=copy_id)
+    form = BackupCopyForm(request.POST or None, instance=copy)
+    if request.method == "POST" and form.is_valid():
+        copy.refresh_from_db()  # the form already set the new values on the instance
+        services.backup_copy_update(copy=copy, request=request, **form.cleaned_data)
+        messages.success(request, _("Copie corrigée."))
+        return _backups_url(request.practice)
+    return render(
+        request, "checklists/backup_edit.html", {"form": form, "title": _("Corriger la copie")}
+    )
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+@require_POST
+def backup_copy_delete(request, copy_id):
+    copy = owned(BackupCopy, request.practice, public_id=copy_id)
+    if services.backup_copy_delete(copy=copy, request=request):
+        messages.success(request, _("Copie supprimée."))
+    else:
+        messages.error(
+            request,
+            _(
+                "Des tests de restauration citent cette copie : corrigez-les ou "
+                "supprimez-les d'abord."
+            ),
+        )
+    return _backups_url(request.practice)
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+def restore_test_edit(request, test_id):
+    """The admin corrects a restore test (its date stays plausible, traced)."""
+    test = owned(RestoreTest, request.practice, public_id=test_id)
+    form = RestoreTestForm(request.POST or None, instance=test, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        test.refresh_from_db()
+        services.restore_test_update(test=test, request=request, **form.cleaned_data)
+        messages.success(request, _("Test de restauration corrigé."))
+        return _backups_url(request.practice)
+    return render(
+        request,
+        "checklists/backup_edit.html",
+        {"form": form, "title": _("Corriger le test de restauration")},
+    )
+
+
+@practice_view(Cap.MANAGE_CHECKLISTS)
+@require_POST
+def restore_test_delete(request, test_id):
+    test = owned(RestoreTest, request.practice, public_id=test_id)
+    services.restore_test_delete(test=test, request=request)
+    messages.success(request, _("Test de restauration supprimé."))
+    return _backups_url(request.practice)

@@ -15,7 +15,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 
 from portal.texts import local
-from registry.incidents.models import DEADLINE, Incident, Risk
+from registry.incidents.models import DEADLINE, Incident, Risk, Status
 
 __all__ = ["DEADLINE", "clock_state", "deadline"]
 # What the admin's assessment records (and the audit trail compares), awareness time first:
@@ -63,6 +63,11 @@ EVENT_LABELS = {
     "shared": _("Partage avec le délégué modifié"),
     "tracks": _("Signalement ARS / CERT Santé ou plainte enregistré"),
     "notification": _("Préparation de la notification à la CNIL mise à jour"),
+    "reflex_undone": _("Réflexe décoché"),
+    "corrected": _("Correction"),
+    "filing_corrected": _("Notification à la CNIL corrigée"),
+    "withdrawn": _("Retiré — erreur ou doublon"),
+    "reinstated": _("Réintégré"),
 }
 
 
@@ -72,6 +77,7 @@ class ClockState:
     RUNNING = "running"  # notification required, not filed, deadline ahead
     LATE = "late"  # notification required (or undecided) and deadline passed
     FILED = "filed"
+    WITHDRAWN = "withdrawn"  # an error or a duplicate: no deadline
 
 
 def deadline(incident: Incident) -> datetime:
@@ -83,6 +89,8 @@ def clock_state(incident: Incident, now: datetime, has_initial_filing: bool) -> 
     """The clock of one incident as its page shows it. LATE is exactly
     ``Incident.objects.late(now)`` (tests/incidents/test_late_rule.py holds them together at
     a frozen clock); the other states say why an incident is not late."""
+    if incident.status == Status.WITHDRAWN:
+        return ClockState.WITHDRAWN
     if has_initial_filing:
         return ClockState.FILED
     if incident.personal_data is False or incident.cnil_required is False:

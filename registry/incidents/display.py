@@ -70,6 +70,10 @@ def event_detail(event, reflex_texts: dict[str, str]) -> str:
         if code in CnilFiling.Type.values:
             return f"{CnilFiling.Type(code).label} {reference}"
         return detail
+    if action == "reflex_undone":
+        return reflex_texts.get(detail, detail)
+    if action in ("corrected", "filing_corrected", "withdrawn", "reinstated"):
+        return _traced(event)
     if action in ("status", "shared", "tracks"):
         try:
             changes = json.loads(detail)
@@ -79,6 +83,36 @@ def event_detail(event, reflex_texts: dict[str, str]) -> str:
             f"{_label(name)}{_(':')} {_value(name, value)}" for name, value in changes.items()
         )
     return detail
+
+
+def _field_label(name: str) -> str:
+    for model in (Incident, CnilFiling):
+        try:
+            return capfirst(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001, S112 - a name of the other model
+            continue
+    return name
+
+
+def _traced_value(name: str, value) -> str:
+    if name == "kind" and value in Kind.values:
+        return str(Kind(value).label)
+    return _value(name, value)
+
+
+def _traced(event) -> str:
+    """« Constaté le : 01/01/2019 10:00 → 01/12/2026 10:00 ; raison : faute de frappe »."""
+    try:
+        data = json.loads(event.detail)
+    except ValueError:
+        return event.detail
+    parts = [
+        f"{_field_label(name)}{_(':')} {_traced_value(name, old)} → {_traced_value(name, new)}"
+        for name, (old, new) in data.get("changes", {}).items()
+    ]
+    label = _("raison")
+    parts.append(f"{label}{_(':')} {data.get('reason', '')}")
+    return " ; ".join(parts)
 
 
 def _rows(incident: Incident, names: list[str], read_text: bool) -> list[tuple[str, str]]:
@@ -190,5 +224,11 @@ def register_row(incident) -> list:
         _cnil_cell(incident),
         _inform_cell(incident),
         _tracks_cell(incident),
-        incident.get_status_display(),
+        _status_cell(incident),
     ]
+
+
+def _status_cell(incident) -> str:
+    if incident.status == Status.WITHDRAWN and incident.withdrawn_reason:
+        return f"{incident.get_status_display()} — {incident.withdrawn_reason}"
+    return incident.get_status_display()

@@ -10,9 +10,13 @@ from registry.incidents.models import Incident, Status
 def card(practice, role) -> Card:
     """Open incidents and breaches whose 72 hours passed without a CNIL decision or filing."""
     now = timezone.now()
-    figures = Incident.objects.filter(practice=practice).aggregate(
-        open=Count("pk", filter=~Q(status=Status.CLOSED)),
-        overdue=Count("pk", filter=Q(pk__in=Incident.objects.late(now).values("pk"))),
+    figures = (
+        Incident.objects.counted()
+        .filter(practice=practice)
+        .aggregate(
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            overdue=Count("pk", filter=Q(pk__in=Incident.objects.late(now).values("pk"))),
+        )
     )
     url = reverse("incidents:index", kwargs={"practice_slug": practice.slug})
     return Card(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.plausible import PlausibleTimesMixin, shown
+from portal.plausible import ChangeReasonMixin, PlausibleTimesMixin, shown
 from portal.timefields import LocalDateTimeField, local_times
 from registry.incidents import breach, notification
 from registry.incidents.models import (
@@ -63,7 +63,7 @@ class ReportForm(PlausibleTimesMixin, forms.Form):
         return data
 
 
-class AssessmentForm(PlausibleTimesMixin, forms.ModelForm):
+class AssessmentForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
     personal_data = yes_no(_("Des données personnelles sont-elles concernées ?"))
     cnil_required = yes_no(
         _("La notification à la CNIL est-elle requise ?"),
@@ -128,6 +128,9 @@ class AssessmentForm(PlausibleTimesMixin, forms.ModelForm):
             ),
         )
         self.confirm_if_old("aware_at", "persons_informed_at")
+        if self.instance.assessed_at is not None:
+            # The 72 hours' start, once recorded, moves only with a reason (traced).
+            self.require_reason("aware_at", stored={"aware_at": self.instance.aware_at})
         if data.get("personal_data") and not data.get("risk"):
             suggested = breach.suggested_risk(
                 personal_data=True, health_data=bool(data.get("health_data")), unintelligible=False
@@ -220,6 +223,78 @@ class FilingForm(PlausibleTimesMixin, forms.ModelForm):
         return data
 
 
+class FilingCorrectionForm(ChangeReasonMixin, FilingForm):
+    """A recorded CNIL filing corrected by the admin: its date, reference or delay reason,
+    with the reason of the correction (traced)."""
+
+    reason_always = True
+
+    class Meta(FilingForm.Meta):
+        fields = ["filed_at", "reference", "delay_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.type == CnilFiling.Type.COMPLEMENTARY:
+            initial = self.incident.filings.filter(type=CnilFiling.Type.INITIAL).first()
+            if initial is not None:
+                self.not_before(
+                    "filed_at",
+                    initial.filed_at,
+                    _(
+                        "Une notification complémentaire suit la notification initiale "
+                        "(déposée le %(date)s)."
+                    ),
+                )
+        self.require_reason("filed_at", stored={"filed_at": self.instance.filed_at})
+        return data
+
+
+class CorrectionForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
+    """The admin corrects the facts of a report: its date, kind and description."""
+
+    reason_always = True
+
+    class Meta:
+        model = Incident
+        fields = ["noticed_at", "kind", "description"]
+        formfield_callback = local_times
+        widgets = {
+            "noticed_at": DateTimeInput(),
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        self.no_future("noticed_at")
+        if self.instance.assessed_at is not None:
+            noticed = self._valid("noticed_at")
+            aware = self.instance.aware_at
+            if noticed is not None and noticed > aware:
+                self.add_error(
+                    "noticed_at",
+                    _(
+                        "La constatation ne peut pas suivre la connaissance de la violation "
+                        "(%(date)s) : corrigez d'abord celle-ci dans l'évaluation."
+                    )
+                    % {"date": shown(aware)},
+                )
+        self.confirm_if_old("noticed_at")
+        self.require_reason("noticed_at", stored={"noticed_at": self.instance.noticed_at})
+        return data
+
+
+class WithdrawalForm(forms.Form):
+    """Withdrawing an incident (an error or a duplicate), or reinstating it: a reason."""
+
+    reason = forms.CharField(
+        label=_("Raison"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indiquez la raison : elle reste tracée dans l'historique.")},
+    )
+
+
 class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = Incident
@@ -233,6 +308,13 @@ class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
         ]
         widgets = {"ars_reported_at": DateTimeInput(), "police_at": DateTimeInput()}
         formfield_callback = local_times
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Withdrawing has its own page, with a required reason.
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] != Status.WITHDRAWN
+        ]
 
     def clean(self):
         data = super().clean()

@@ -28,6 +28,12 @@ class Status(models.TextChoices):
     OPEN = "open", _("Ouvert")
     CONTAINED = "contained", _("Maîtrisé")
     CLOSED = "closed", _("Clos")
+    # Recorded by mistake or twice: kept, marked, but counted nowhere (see ``counted``).
+    WITHDRAWN = "withdrawn", _("Retiré — erreur ou doublon")
+
+
+# Read-only until the admin reopens (closed) or reinstates (withdrawn) the incident.
+READ_ONLY = (Status.CLOSED, Status.WITHDRAWN)
 
 
 class Risk(models.TextChoices):
@@ -48,6 +54,13 @@ class Waiver(models.TextChoices):
 
 
 class IncidentQuerySet(PracticeOwnedQuerySet):
+    def counted(self):
+        """The incidents that count: all but the withdrawn ones (an error or a duplicate).
+        The one place that says so: the counts, the dashboard card, the delegate console's
+        figures and score, the breach register and the reminders all start here (``late``
+        too). The incident list, the timeline and the exports show withdrawn ones, marked."""
+        return self.exclude(status=Status.WITHDRAWN)
+
     def late(self, now, *, after: timedelta = DEADLINE):
         """The late-incident rule, the only copy: incidents the practice became aware of at
         least ``after`` before ``now`` (by default the 72 hours), whose CNIL notification is
@@ -60,7 +73,8 @@ class IncidentQuerySet(PracticeOwnedQuerySet):
         initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type=CnilFiling.Type.INITIAL)
         # In UTC: hours subtracted from a Paris wall-clock time would ignore a DST change.
         return (
-            self.filter(aware_at__lte=now.astimezone(UTC) - after)
+            self.counted()
+            .filter(aware_at__lte=now.astimezone(UTC) - after)
             .exclude(personal_data=False)
             .exclude(cnil_required=False)
             .exclude(Exists(initial))
@@ -128,6 +142,18 @@ class Incident(PracticeOwned):
     ars_reference = models.CharField(_("référence ARS / CERT Santé"), max_length=100, blank=True)
     police_at = models.DateTimeField(_("plainte déposée le"), null=True, blank=True)
     police_reference = models.CharField(_("référence de la plainte"), max_length=100, blank=True)
+    # The last change of the 72 hours' start (awareness) after it was first recorded.
+    start_changed_at = models.DateTimeField(_("début du délai modifié le"), null=True, blank=True)
+    start_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("début du délai modifié par"),
+    )
+    start_change_reason = models.TextField(_("raison du changement du début"), blank=True)
+    withdrawn_reason = models.TextField(_("raison du retrait"), blank=True)
 
     objects = IncidentQuerySet.as_manager()
 

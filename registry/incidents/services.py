@@ -16,7 +16,11 @@ from portal import audit
 from practices.access import same_practice
 from practices.models import Membership
 from registry.incidents.breach import ASSESSMENT_FIELDS
-from registry.incidents.models import CnilFiling, Event, Incident, Reflex
+from registry.incidents.models import CnilFiling, Event, Incident, Reflex, Status
+
+# Timeline details are capped (Event.detail): long texts are cut there, never in the audit
+# event, which keeps the whole before → after.
+_SHOWN = 240
 
 
 def _event(incident, actor, action, detail=""):
@@ -104,13 +108,145 @@ def reflex_tick(*, incident, key, user, note="", request=None) -> None:
         )
 
 
+@transaction.atomic
+def reflex_untick(*, incident, key, user, request=None) -> None:
+    """A reflex ticked by mistake is unticked; who ticked it and when stay in the trail."""
+    reflex = Reflex.objects.filter(incident=incident, key=key).select_related("done_by").first()
+    if reflex is None:
+        return
+    was = f"{timezone.localtime(reflex.done_at):%d/%m/%Y %H:%M} {reflex.done_by or ''}".strip()
+    reflex.delete()
+    _event(incident, user, "reflex_undone", key)
+    audit.record(
+        request=request,
+        actor=user,
+        practice=incident.practice,
+        action="incident.reflex_undo",
+        target=incident,
+        changes={key: [was, None]},
+    )
+
+
+def _shown(value):
+    return value[:_SHOWN] + "…" if isinstance(value, str) and len(value) > _SHOWN else value
+
+
+def _trace(incident, user, request, *, event, action, changes, reason, target=None) -> None:
+    """A traced correction: before → after with the reason, on the timeline (who and when
+    are the event's) and in the audit trail."""
+    detail = {
+        "changes": {k: [_shown(v[0]), _shown(v[1])] for k, v in changes.items()},
+        "reason": _shown(reason),
+    }
+    _event(incident, user, event, json.dumps(detail, ensure_ascii=False))
+    audit.record(
+        request=request,
+        actor=user,
+        practice=incident.practice,
+        action=action,
+        target=target or incident,
+        changes={**changes, "reason": [None, reason]},
+    )
+
+
+def _start_changed(incident, user, reason) -> None:
+    incident.start_changed_at = timezone.now()
+    incident.start_changed_by = user
+    incident.start_change_reason = reason
+
+
+def _minute(value):
+    return value.replace(second=0, microsecond=0) if value else value
+
+
+def time_changed(old, new) -> bool:
+    """Typed to the minute: a stored time's seconds are not a change."""
+    return _minute(old) != _minute(new)
+
+
+@transaction.atomic
+def incident_correct(*, incident, user, reason, request=None, **fields) -> None:
+    """The admin corrects the incident's facts (noticed date, kind, description). An
+    awareness never assessed was the noticed date: it follows it (the 72 hours' start)."""
+    names = ["noticed_at", "aware_at", "kind", "description"]
+    before = audit.snapshot(incident, names)
+    if "noticed_at" in fields and not time_changed(incident.noticed_at, fields["noticed_at"]):
+        fields.pop("noticed_at")
+    if "noticed_at" in fields and incident.assessed_at is None:
+        fields["aware_at"] = fields["noticed_at"]
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    changes = audit.diff(before, audit.snapshot(incident, names))
+    if not changes:
+        return
+    if "aware_at" in changes:
+        _start_changed(incident, user, reason)
+    incident.save()
+    _trace(
+        incident,
+        user,
+        request,
+        event="corrected",
+        action="incident.correct",
+        changes=changes,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def incident_withdraw(*, incident, user, reason, request=None) -> None:
+    """Withdrawn (an error or a duplicate): out of every count (``Incident.objects.counted``),
+    kept and marked in the list, the timeline and the exports."""
+    before = incident.status
+    incident.status = Status.WITHDRAWN
+    incident.withdrawn_reason = reason
+    incident.save(update_fields=["status", "withdrawn_reason"])
+    _trace(
+        incident,
+        user,
+        request,
+        event="withdrawn",
+        action="incident.withdraw",
+        changes={"status": [before, Status.WITHDRAWN]},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def incident_reinstate(*, incident, user, reason, request=None) -> None:
+    """Back in the counts, open again (the admin closes it again if it was closed)."""
+    incident.status = Status.OPEN
+    incident.save(update_fields=["status"])
+    _trace(
+        incident,
+        user,
+        request,
+        event="reinstated",
+        action="incident.reinstate",
+        changes={"status": [Status.WITHDRAWN, Status.OPEN]},
+        reason=reason,
+    )
+
+
 def _activities_snapshot(incident) -> dict:
     return {"activities": sorted(str(a) for a in incident.activities.all())}
 
 
 @transaction.atomic
-def incident_assess(*, incident, user, request=None, activities=None, **fields) -> None:
+def incident_assess(*, incident, user, request=None, activities=None, reason="", **fields) -> None:
+    """Records the assessment. Once assessed, a new awareness time (the 72 hours' start)
+    needs ``reason``: it is traced before → after on the timeline and in the trail."""
     before = audit.snapshot(incident, ASSESSMENT_FIELDS) | _activities_snapshot(incident)
+    old_aware = incident.aware_at
+    if "aware_at" in fields and not time_changed(old_aware, fields["aware_at"]):
+        fields["aware_at"] = old_aware
+    start_moved = incident.assessed_at is not None and fields.get("aware_at", old_aware) != (
+        old_aware
+    )
+    if start_moved:
+        if not reason.strip():
+            raise ValueError("A reason is required to move the 72 hours' start.")
+        _start_changed(incident, user, reason)
     for name, value in fields.items():
         setattr(incident, name, value)
     incident.assessed_at = timezone.now()
@@ -129,6 +265,16 @@ def incident_assess(*, incident, user, request=None, activities=None, **fields) 
         target=incident,
         changes=changes,
     )
+    if start_moved:
+        _trace(
+            incident,
+            user,
+            request,
+            event="corrected",
+            action="incident.correct",
+            changes={"aware_at": [audit._plain(old_aware), audit._plain(incident.aware_at)]},
+            reason=reason,
+        )
 
 
 @transaction.atomic
@@ -153,6 +299,29 @@ def filing_record(
         changes={"cnil_filing": [None, reference]},
     )
     return filing
+
+
+@transaction.atomic
+def filing_correct(*, filing, user, reason, request=None, **fields) -> None:
+    names = ["filed_at", "reference", "delay_reason"]
+    before = audit.snapshot(filing, names)
+    if "filed_at" in fields and not time_changed(filing.filed_at, fields["filed_at"]):
+        fields.pop("filed_at")
+    for name, value in fields.items():
+        setattr(filing, name, value)
+    changes = audit.diff(before, audit.snapshot(filing, names))
+    if not changes:
+        return
+    filing.save()
+    _trace(
+        filing.incident,
+        user,
+        request,
+        event="filing_corrected",
+        action="incident.filing_correct",
+        changes=changes,
+        reason=reason,
+    )
 
 
 @transaction.atomic

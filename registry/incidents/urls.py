@@ -16,4 +16,7 @@ urlpatterns = [
     path("<uuid:incident_id>/cnil/", views.filing, name="filing"),
     path("<uuid:incident_id>/suivi/", views.follow_up, name="follow_up"),
     path("<uuid:incident_id>/notification/", views.notification, name="notification"),
+    path("<uuid:incident_id>/correction/", views.correct, name="correct"),
+    path("<uuid:incident_id>/retrait/", views.withdrawal, name="withdrawal"),
+    path("<uuid:incident_id>/cnil/<uuid:filing_id>/", views.filing_edit, name="filing_edit"),
 ]

@@ -18,12 +18,15 @@ from registry.incidents import notification as notice
 from registry.incidents.forms import (
     ASSESSMENT_TEXTS,
     AssessmentForm,
+    CorrectionForm,
+    FilingCorrectionForm,
     FilingForm,
     FollowUpForm,
     NotificationForm,
     ReportForm,
+    WithdrawalForm,
 )
-from registry.incidents.models import CnilFiling, Incident, Status
+from registry.incidents.models import READ_ONLY, CnilFiling, Incident, Status
 
 
 def _incidents(practice):
@@ -48,8 +51,10 @@ def _with_clock(incidents, now):
 def index(request):
     now = timezone.now()
     incidents = _with_clock(list(_incidents(request.practice).select_related("reported_by")), now)
-    counts = Incident.objects.filter(practice=request.practice).aggregate(
-        open=Count("pk", filter=~Q(status=Status.CLOSED)), total=Count("pk")
+    counts = (
+        Incident.objects.counted()
+        .filter(practice=request.practice)
+        .aggregate(open=Count("pk", filter=~Q(status=Status.CLOSED)), total=Count("pk"))
     )
     return render(
         request,
@@ -90,11 +95,24 @@ def report(request):
 
 def _incident(request, incident_id):
     incident = owned(
-        _incidents(request.practice).select_related("reported_by"),
+        _incidents(request.practice).select_related("reported_by", "start_changed_by"),
         request.practice,
         public_id=incident_id,
     )
     return _with_clock([incident], timezone.now())[0]
+
+
+def _read_only(request, incident):
+    """A closed or withdrawn incident is read-only until the admin reopens or reinstates
+    it: the write is refused with a message on the incident's page."""
+    if incident.status not in READ_ONLY:
+        return None
+    if incident.status == Status.WITHDRAWN:
+        text = _("Cet incident est retiré : réintégrez-le pour le modifier.")
+    else:
+        text = _("Cet incident est clos : rouvrez-le (statut) pour le modifier.")
+    messages.error(request, text)
+    return redirect(services.incident_url(incident))
 
 
 @practice_view(Cap.VIEW)
@@ -123,6 +141,7 @@ def _detail(request, incident, note_warning=None, status=200):
             "activities": incident.activities.all(),
             "assessment_rows": display.assessment_rows(incident, read_text),
             "follow_up_rows": display.follow_up_rows(incident, read_text),
+            "read_only": incident.status in READ_ONLY,
             "filing_form": FilingForm(incident=incident),
             "follow_form": FollowUpForm(instance=incident),
             "note_warning": note_warning,
@@ -138,6 +157,11 @@ def reflex(request, incident_id):
     key = request.POST.get("key", "")
     if key not in {r["key"] for r in breach.reflexes_for(incident.kind)}:
         raise Http404
+    if refused := _read_only(request, incident):
+        return refused
+    if request.POST.get("undo"):
+        services.reflex_untick(incident=incident, key=key, user=request.user, request=request)
+        return redirect(services.incident_url(incident))
     note = request.POST.get("note", "")
     # "Note what was sent and to whom" invites a patient's name: warn once, as the report does.
     found = findings(note)
@@ -151,6 +175,8 @@ def reflex(request, incident_id):
 @practice_view(Cap.MANAGE_INCIDENTS)
 def assess(request, incident_id):
     incident = _incident(request, incident_id)
+    if refused := _read_only(request, incident):
+        return refused
     form = AssessmentForm(request.POST or None, instance=incident)
     warning = []
     if request.method == "POST" and form.is_valid():
@@ -170,6 +196,7 @@ def assess(request, incident_id):
             incident=incident,
             user=request.user,
             request=request,
+            reason=form.cleaned_data["reason"],
             activities=form.cleaned_data["activities"],
             **fields,
         )
@@ -184,6 +211,8 @@ def assess(request, incident_id):
 @require_POST
 def filing(request, incident_id):
     incident = _incident(request, incident_id)
+    if refused := _read_only(request, incident):
+        return refused
     form = FilingForm(request.POST, incident=incident)
     if form.is_valid():
         services.filing_record(
@@ -200,6 +229,8 @@ def filing(request, incident_id):
 @require_POST
 def follow_up(request, incident_id):
     incident = _incident(request, incident_id)
+    if incident.status == Status.WITHDRAWN:
+        return _read_only(request, incident)
     form = FollowUpForm(request.POST, instance=incident)
     if form.is_valid():
         incident.refresh_from_db()  # the form already set the new values on the instance
@@ -217,10 +248,89 @@ def follow_up(request, incident_id):
     )
 
 
-def _register(practice):
-    incidents = (
-        _incidents(practice).filter(personal_data=True).prefetch_related("activities", "filings")
+@practice_view(Cap.MANAGE_INCIDENTS)
+def correct(request, incident_id):
+    """The admin corrects the report's facts (date, kind, description), with a reason."""
+    incident = _incident(request, incident_id)
+    if refused := _read_only(request, incident):
+        return refused
+    form = CorrectionForm(request.POST or None, instance=incident)
+    if request.method == "POST" and form.is_valid():
+        incident.refresh_from_db()  # the form already set the new values on the instance
+        data = {k: form.cleaned_data[k] for k in CorrectionForm.Meta.fields}
+        services.incident_correct(
+            incident=incident,
+            user=request.user,
+            request=request,
+            reason=form.cleaned_data["reason"],
+            **data,
+        )
+        messages.success(request, _("Correction enregistrée."))
+        return redirect(services.incident_url(incident))
+    return render(request, "incidents/correct.html", {"incident": incident, "form": form})
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+def withdrawal(request, incident_id):
+    """Withdraw the incident (an error or a duplicate), or reinstate a withdrawn one."""
+    incident = _incident(request, incident_id)
+    withdrawn = incident.status == Status.WITHDRAWN
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = services.incident_reinstate if withdrawn else services.incident_withdraw
+        change(
+            incident=incident,
+            user=request.user,
+            request=request,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Incident réintégré.") if withdrawn else _("Incident retiré."))
+        return redirect(services.incident_url(incident))
+    return render(
+        request,
+        "incidents/withdrawal.html",
+        {"incident": incident, "form": form, "withdrawn": withdrawn},
     )
+
+
+@practice_view(Cap.MANAGE_INCIDENTS)
+def filing_edit(request, incident_id, filing_id):
+    incident = _incident(request, incident_id)
+    filing = owned(
+        CnilFiling.objects.filter(incident=incident), request.practice, public_id=filing_id
+    )
+    if refused := _read_only(request, incident):
+        return refused
+    form = FilingCorrectionForm(request.POST or None, instance=filing, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        filing.refresh_from_db()
+        filing.incident = incident
+        data = {k: form.cleaned_data[k] for k in FilingCorrectionForm.Meta.fields}
+        services.filing_correct(
+            filing=filing,
+            user=request.user,
+            request=request,
+            reason=form.cleaned_data["reason"],
+            **data,
+        )
+        messages.success(request, _("Notification à la CNIL corrigée."))
+        return redirect(services.incident_url(incident))
+    return render(
+        request,
+        "incidents/filing_edit.html",
+        {"incident": incident, "filing": filing, "form": form},
+    )
+
+
+def _register(practice, *, withdrawn=False):
+    """The breach register's rows; ``withdrawn``: the withdrawn breaches instead, which
+    the exports list after the register, marked."""
+    base = _incidents(practice).filter(personal_data=True)
+    if withdrawn:
+        base = base.filter(status=Status.WITHDRAWN)
+    else:
+        base = base.filter(pk__in=Incident.objects.counted().values("pk"))
+    incidents = base.prefetch_related("activities", "filings")
     return _with_clock(list(incidents), timezone.now())
 
 
@@ -245,6 +355,8 @@ def register_csv(request):
     writer.writerow([str(label) for label in display.REGISTER_COLUMNS])
     for incident in _register(request.practice):
         writer.writerow(display.register_row(incident))
+    for incident in _register(request.practice, withdrawn=True):
+        writer.writerow(display.register_row(incident))
     return response
 
 
@@ -256,6 +368,7 @@ def register_pdf_html(practice) -> str:
             "now": timezone.now(),
             "columns": display.REGISTER_COLUMNS,
             "rows": [display.register_row(i) for i in _register(practice)],
+            "withdrawn": [display.register_row(i) for i in _register(practice, withdrawn=True)],
         },
     )
 
@@ -281,6 +394,8 @@ def notification(request, incident_id):
     details = notice.details_for(incident)
     if details.pk is None:
         notice.prefill_contact(details, registry_services.header_for(request.practice))
+    if request.method == "POST" and (refused := _read_only(request, incident)):
+        return refused
     form = NotificationForm(request.POST or None, instance=details, incident=incident)
     if request.method == "POST" and form.is_valid():
         services.notification_save(

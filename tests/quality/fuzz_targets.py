@@ -38,6 +38,32 @@ def _incident_path(cast, suffix=""):
     return f"/p/{cast.practice.slug}/incidents/{FILLERS['incident_id'](cast.practice)}/{suffix}"
 
 
+def _filing_path(cast):
+    from tests.urlsweep import FILLERS
+
+    return _incident_path(cast, f"cnil/{FILLERS['filing_id'](cast.practice)}/")
+
+
+def _backups_path(cast, kind):
+    from tests.urlsweep import FILLERS
+
+    key = FILLERS["copy_id" if kind == "copies" else "test_id"](cast.practice)
+    return f"/p/{cast.practice.slug}/controles/sauvegardes/{kind}/{key}/"
+
+
+def _copy_pk(cast) -> str:
+    from tests.urlsweep import _backup_copy
+
+    return str(_backup_copy(cast.practice).pk)
+
+
+def _own_copies_only(cast):
+    from practices.checklists.models import RestoreTest
+
+    for test in RestoreTest.objects.filter(practice=cast.practice).select_related("copy"):
+        assert test.copy.practice_id == cast.practice.pk
+
+
 def _activities(cast):
     """A registry entry in each practice: the form must only ever link its own."""
     from registry.models import ProcessingActivity
@@ -167,6 +193,56 @@ TARGETS = [
             "cnil_required": "true",
             "cnil_reason": "Dossiers patients chiffrés",
             "inform_required": "true",
+        },
+    ),
+    Target(
+        name="incident correction",
+        role="admin",
+        path=lambda cast: _incident_path(cast, "correction/"),
+        form=_forms("registry.incidents.forms", "CorrectionForm"),
+        valid=lambda cast: {
+            "noticed_at": _local(50),
+            "kind": "phishing",
+            "description": "Courriel piégé ouvert à l'accueil",
+            "reason": "Faute de frappe sur l'heure",
+        },
+    ),
+    Target(
+        name="incident withdrawal",
+        role="admin",
+        path=lambda cast: _incident_path(cast, "retrait/"),
+        form=_forms("registry.incidents.forms", "WithdrawalForm"),
+        valid=lambda cast: {"reason": "Doublon du signalement de ce matin"},
+    ),
+    Target(
+        name="CNIL filing correction",
+        role="admin",
+        path=_filing_path,
+        form=_forms("registry.incidents.forms", "FilingCorrectionForm"),
+        valid=lambda cast: {
+            "filed_at": _local(20),
+            "reference": "CNIL-2026-0042",
+            "reason": "Heure du récépissé",
+        },
+    ),
+    Target(
+        name="backup copy correction",
+        role="admin",
+        path=lambda cast: _backups_path(cast, "copies"),
+        form=_forms("practices.checklists.forms", "BackupCopyForm"),
+        valid=lambda cast: {"name": "NAS du bureau", "medium": "nas", "frequency": "Chaque soir"},
+    ),
+    Target(
+        name="restore test correction",
+        role="admin",
+        path=lambda cast: _backups_path(cast, "tests"),
+        form=_forms("practices.checklists.forms", "RestoreTestForm"),
+        invariant=_own_copies_only,
+        valid=lambda cast: {
+            "tested_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "restored": "Agenda du cabinet",
+            "copy": _copy_pk(cast),
+            "success": "on",
         },
     ),
     Target(
