@@ -16,7 +16,7 @@ from django.utils import timezone
 from portal import console
 from portal.models import AuditEvent
 from registry.incidents import figures, reminders
-from registry.incidents.models import CnilFiling, Event, Incident, Reflex
+from registry.incidents.models import CnilFiling, Event, Incident, NotificationDetails, Reflex
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 4, 10, 0, tzinfo=PARIS)
@@ -407,6 +407,8 @@ class TestReflexesAndClosedIncidents:
             url(cast, "correct", incident),
             {"noticed_at": typed(NOW), "kind": "phishing", "description": "x", "reason": "x"},
         )
+        admin.post(url(cast, "notification", incident), {"origin": "unknown"})
+        assert not NotificationDetails.objects.exists()
         incident.refresh_from_db()
         assert incident.personal_data is False and incident.kind == "ransomware"
         assert not CnilFiling.objects.exists()
