@@ -44,7 +44,7 @@ def notice_banners(practice) -> list[Banner]:
     return [Banner(text=text, url=url, action=_("Regénérer l'information"), status="bad")]
 
 
-def console_figures(practice_ids) -> dict[int, dict]:
+def console_figures(practice_ids, now=None) -> dict[int, dict]:
     """``{practice_id: {"card": state, "notice": state}}`` for the delegate console (states
     of ``crisis.State``), in 12 queries whatever the number of practices: the card's data
     (6), the notice's (5) and the last print of both documents (1)."""

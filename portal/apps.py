@@ -7,5 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
-        from portal import languages  # noqa: F401  (connects the login signal)
+        from portal import checks, languages  # noqa: F401  (registers the check, the signal)
         from portal.mfa import signals  # noqa: F401  (connects the login signal)

@@ -2,9 +2,11 @@
 
 Every figure is computed over the granted practices only, in a constant number of queries
 whatever their number: one query for the grants, then one grouped query per figure
-restricted to the granted practice ids (never a query per practice). The registry and
-training figures come from their spaces (``<space>.figures.console_figures(practice_ids)``)
-when those functions exist; a missing space shows "—" and does not count in the score.
+restricted to the granted practice ids (never a query per practice). The checklists',
+incidents', registry's and training's figures come from their spaces' contracts
+(``console_figures(practice_ids, now)``, ``console_changes(practice_ids, since, now)``, see
+portal/spaces.py); a space that answers nothing for a practice shows "—" there and does not
+count in its score.
 
 The score and the "needs attention" rules are plain functions over a row, so the page can
 state them and the tests can check them by hand.
@@ -12,22 +14,19 @@ state them and the tests can check them by hand.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal import spaces
 from portal.models import AuditEvent
-from practices.checklists.models import Answer, Run
 from practices.models import Oversight, Practice
-from registry.incidents.models import Incident, Status
 
-ON_TIME_WINDOW = timedelta(days=90)
 ACTIVITY_WEEKS = 12
 # Score: the mean of the available rates, minus penalties (see ``score``).
 LATE_INCIDENT_PENALTY = 25
@@ -37,18 +36,6 @@ OPEN_ACTION_PENALTY_MAX = 10
 ATTENTION_SCORE = 60
 ATTENTION_OPEN_ACTIONS = 3
 QUIET_DAYS = 60
-
-# Figures provided by other spaces: ``console_figures(practice_ids) -> {id: {...}}``.
-SPACE_FIGURES = {
-    "registry": "registry.figures.console_figures",
-    "training": "training.figures.console_figures",
-    "documents": "documents.figures.console_figures",
-}
-# What changed since a date, for the weekly digest: ``console_changes(ids, since)``.
-SPACE_CHANGES = {
-    "registry": "registry.figures.console_changes",
-    "training": "training.figures.console_changes",
-}
 
 # Interpolated when shown, so the label follows the reader's language.
 _interpolate = lazy(lambda text, params: str(text) % params, str)
@@ -135,28 +122,6 @@ class Row:
         return [REASON_LABELS[code] for code in self.reasons]
 
 
-def _space_function(dotted: str):
-    """The function at ``dotted``, or None when its space (or the function) is absent."""
-    module_name, func_name = dotted.rsplit(".", 1)
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        absent = error.name == module_name or module_name.startswith(f"{error.name}.")
-        if not absent:
-            raise  # a real missing dependency inside the space, not an absent module
-        return None
-    return getattr(module, func_name, None)
-
-
-def _from_spaces(functions: dict, *args) -> dict:
-    """``{space: {practice_id: {...}} | None}``: None when the space gives no such figure."""
-    results = {}
-    for space, dotted in functions.items():
-        function = _space_function(dotted)
-        results[space] = None if function is None else function(*args)
-    return results
-
-
 def _grants(delegate):
     """Live grants of the delegate, with their practice and region (1 query)."""
     return list(
@@ -164,50 +129,6 @@ def _grants(delegate):
         .select_related("practice__region")
         .order_by("practice__name")
     )
-
-
-def _runs(ids, now) -> dict:
-    """Runs due in the last 90 days and those completed by their due date (1 query)."""
-    window = Q(due_at__lt=now, due_at__gte=now - ON_TIME_WINDOW)
-    rows = (
-        Run.objects.filter(window, practice_id__in=ids)
-        .values("practice_id")
-        .annotate(
-            closed=Count("pk"),
-            on_time=Count("pk", filter=Q(completed_at__lte=F("due_at"))),
-        )
-        .order_by()
-    )
-    return {r["practice_id"]: r for r in rows}
-
-
-def _open_actions(ids) -> dict:
-    """Checklist answers "not done" not yet fixed (1 query)."""
-    rows = (
-        Answer.objects.filter(
-            practice_id__in=ids, status=Answer.Status.NOT_DONE, fixed_at__isnull=True
-        )
-        .values("practice_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {r["practice_id"]: r["n"] for r in rows}
-
-
-def _incidents(ids, now) -> dict:
-    """Open incidents and late ones (``Incident.objects.late``), in 1 query."""
-    late = Incident.objects.filter(practice_id__in=ids).late(now).values("pk")
-    rows = (
-        Incident.objects.counted()
-        .filter(practice_id__in=ids)
-        .values("practice_id")
-        .annotate(
-            open=Count("pk", filter=~Q(status=Status.CLOSED)),
-            late=Count("pk", filter=Q(pk__in=late)),
-        )
-        .order_by()
-    )
-    return {r["practice_id"]: r for r in rows}
 
 
 def _last_activity(ids) -> dict:
@@ -314,21 +235,25 @@ def compute(delegate, now=None) -> list[Row]:
     ids = [grant.practice_id for grant in grants]
     if not ids:
         return []
-    runs, actions = _runs(ids, now), _open_actions(ids)
-    incidents, last, activity = _incidents(ids, now), _last_activity(ids), _activity(ids, now)
-    spaces = _from_spaces(SPACE_FIGURES, ids)
+    checklists = spaces.checklists.console_figures(ids, now)
+    incidents = spaces.incidents.console_figures(ids, now)
+    registry = spaces.registry.console_figures(ids, now)
+    training = spaces.training.console_figures(ids, now)
+    documents = spaces.documents.console_figures(ids, now)
+    last, activity = _last_activity(ids), _activity(ids, now)
     table = []
     for grant in grants:
         pid = grant.practice_id
+        runs = checklists.get(pid, {})
         row = Row(
             practice=grant.practice,
             since=grant.since,
-            registry=_figure(spaces["registry"], pid),
-            training=_figure(spaces["training"], pid),
-            documents=_figure(spaces["documents"], pid),
-            runs_closed=runs.get(pid, {}).get("closed", 0),
-            runs_on_time=runs.get(pid, {}).get("on_time", 0),
-            open_actions=actions.get(pid, 0),
+            registry=registry.get(pid),
+            training=training.get(pid),
+            documents=documents.get(pid),
+            runs_closed=runs.get("closed", 0),
+            runs_on_time=runs.get("on_time", 0),
+            open_actions=runs.get("open_actions", 0),
             open_incidents=incidents.get(pid, {}).get("open", 0),
             late_incidents=incidents.get(pid, {}).get("late", 0),
             last_activity=last.get(pid),
@@ -339,13 +264,6 @@ def compute(delegate, now=None) -> list[Row]:
         row.reasons = reasons(row, now)
         table.append(row)
     return table
-
-
-def _figure(figures: dict | None, practice_id: int) -> dict | None:
-    """A space's figures for one practice; a space that answers nothing for it → None."""
-    if figures is None:
-        return None
-    return figures.get(practice_id)
 
 
 # --- filters and sort -------------------------------------------------------------------
@@ -433,28 +351,28 @@ CHANGE_LABELS = {
 }
 
 
+# Each change of the digest: the label of the console space that counts it, and its key.
+CHANGE_SOURCES = {
+    "incidents_new": ("incidents", "new"),
+    "runs_completed": ("checklists", "completed"),
+    "actions_fixed": ("checklists", "fixed"),
+    "trainings_passed": ("training", "passed"),
+    "registry_reviews": ("registry", "reviews"),
+}
+
+
 def _changes(ids, since, now) -> dict[int, dict[str, int]]:
     """What changed per practice since ``since`` (constant number of queries)."""
     changes: dict[int, dict[str, int]] = {pid: dict.fromkeys(CHANGE_LABELS, 0) for pid in ids}
-    grouped = {
-        "incidents_new": Incident.objects.counted().filter(
-            created_at__gte=since, created_at__lt=now
-        ),
-        "runs_completed": Run.objects.filter(completed_at__gte=since, completed_at__lt=now),
-        "actions_fixed": Answer.objects.filter(fixed_at__gte=since, fixed_at__lt=now),
+    answers = {
+        space.label: space.console_changes(ids, since, now)
+        for space in spaces.CONSOLE
+        if space.console_changes is not None
     }
-    for key, queryset in grouped.items():
-        counts = queryset.filter(practice_id__in=ids).values("practice_id").annotate(n=Count("pk"))
-        for r in counts.order_by():
-            changes[r["practice_id"]][key] = r["n"]
-    spaces = _from_spaces(SPACE_CHANGES, ids, since)
-    for space, key, source in (
-        ("training", "trainings_passed", "passed"),
-        ("registry", "registry_reviews", "reviews"),
-    ):
-        for pid, values in (spaces[space] or {}).items():
+    for code, (label, key) in CHANGE_SOURCES.items():
+        for pid, values in answers[label].items():
             if pid in changes:
-                changes[pid][key] = int(values.get(source) or 0)
+                changes[pid][code] = int(values.get(key) or 0)
     return changes
 
 

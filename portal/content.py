@@ -1,24 +1,17 @@
 """Content loaders: each space ships versioned data files and a ``load()`` that upserts
-them idempotently and returns a one-line summary. ``manage.py load_content`` runs them all.
+them idempotently and returns a one-line summary (its contract's ``content``).
+``manage.py load_content`` runs them all, in the order of ``portal.spaces.SPACES``.
 """
 
-import importlib
-
-# Dotted paths of the loaders, in dependency order. Each space adds its own.
-CONTENT_LOADERS: list[str] = [
-    "practices.checklists.content.load",
-    "registry.content.load",
-    "training.content.load",
-]
+from portal import spaces
 
 
 def load_all(stdout=None) -> list[str]:
     summaries = []
-    for dotted in CONTENT_LOADERS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        loader = getattr(importlib.import_module(module_name), func_name)
-        summary = loader()
-        summaries.append(f"{dotted}: {summary}")
+    for space in spaces.SPACES:
+        if space.content is None:
+            continue
+        summaries.append(f"{space.label}: {space.content()}")
         if stdout is not None:
             stdout.write(summaries[-1])
     return summaries

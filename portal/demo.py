@@ -1,25 +1,19 @@
 """Demo data for ``manage.py seed_demo``: idempotent, never in production.
 
-The base cast is built here; each space adds its records through ``DEMO_SEEDERS``
-(dotted paths of ``seed(cast: DemoCast) -> None``), so the demo portal looks lived-in.
+The base cast is built here; each space adds its records through its contract's ``demo``
+(``seed(cast: DemoCast) -> None``), so the demo portal looks lived-in.
 """
 
-import importlib
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from portal import spaces
 from practices.models import Membership, Oversight, Practice, Region
 
 DEMO_PASSWORD = "Vigie-demo-2026!"
-DEMO_SEEDERS: list[str] = [
-    "registry.demo.seed",
-    "registry.incidents.demo.seed",
-    "practices.checklists.demo.seed",
-    "training.demo.seed",
-]
 
 PRACTICES = [
     # slug, name, professions, region code, city
@@ -112,7 +106,7 @@ def seed() -> DemoCast:
                 "granted_by": cast.practices[slug].memberships.filter(role="admin").first().user
             },
         )
-    for dotted in DEMO_SEEDERS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        getattr(importlib.import_module(module_name), func_name)(cast)
+    for space in spaces.SPACES:
+        if space.demo is not None:
+            space.demo(cast)
     return cast

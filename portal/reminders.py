@@ -1,8 +1,9 @@
-"""The reminder contract between the spaces and portal's sending plumbing.
+"""The reminder part of a space's contract (``portal.contract.Space``): kinds and due items.
 
-Each space has a ``reminders.py`` exposing:
+A space declares:
 
-* ``KINDS``: ``{kind: Kind(...)}`` for the kinds it owns;
+* its ``kinds``: ``{kind: Kind(...)}``, each with its label, its sentence (``headline``)
+  and, when it is not the common one, the mail template it is written with;
 * ``due(now) -> Iterable[Due]``: what is due at ``now``, in a constant number of queries
   whatever the number of practices (select ``due_at <= now``, never equality on a date).
 
@@ -13,15 +14,76 @@ everyone holding a role in the practice), writes one sent-log row per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from portal.texts import local
+
+# Dates as on every page of the portal (dd/mm/yyyy, Paris time), in both languages: the
+# long format wrote "1 décembre" for "1er décembre" and "Dec. 1, 2026" in English.
+DATE = "d/m/Y"
+DATETIME = "d/m/Y H:i"
+
+
+def when(value, fmt=DATE) -> str:
+    """A date of a reminder's context (ISO text or datetime) as the reader reads it."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        return str(value or "")
+    return date_format(timezone.localtime(moment), fmt)
+
+
+def title(context: dict) -> str:
+    """The item's title in the active language: ``title`` (French) and ``title_en``, or a
+    ``{"fr": …, "en": …}`` text as the content files give it."""
+    value = context.get("title") or ""
+    if isinstance(value, dict):
+        return local(value)
+    return local({"fr": value, "en": context.get("title_en")})
+
+
+def labelled(label, context: dict) -> str:
+    """The common sentence: the kind's label, the item's title and its date, if any."""
+    name = title(context) or context.get("name")
+    date = next(
+        (
+            context[k]
+            for k in ("due_at", "until", "expires_at", "review_at", "deadline")
+            if context.get(k)
+        ),
+        None,
+    )
+    # ":" is Django's own msgid: " :" (no-break space) in French, ":" in English.
+    text = f"{label}{gettext(':')} {name}" if name else str(label)
+    if date:
+        text += " — " + gettext("échéance le %(date)s") % {"date": when(date)}
+    return text
 
 
 @dataclass(frozen=True)
 class Kind:
     key: str
-    label: str  # lazy-translated label, shown in preferences
+    label: str  # lazy-translated label, shown in preferences and in the mail's subject
     # Urgent kinds (incident deadlines) are always sent at once, never digested or muted.
     urgent: bool = False
+    # ``headline(context, step) -> str``: what is due, in one sentence, in the active
+    # language; without one, the common sentence (label, title, date).
+    headline: Callable[[dict, str], str] | None = None
+    # The mail templates (``notifications/email/<template>.txt`` and ``.html``).
+    template: str = "reminder"
+    # ``digest(user, row) -> dict | None``: the content of a kind that is a digest itself,
+    # computed when the mail is written; None: nothing to say, no mail.
+    digest: Callable | None = None
+
+    def sentence(self, context: dict, step: str) -> str:
+        if self.headline is None:
+            return labelled(self.label, context)
+        return self.headline(context, step)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
 from portal.models import Suggestion
-from portal.reminders import Due, Kind
+from portal.reminders import Due, Kind, title
+from portal.texts import local
 from practices.access import overseen_by
 from practices.checklists.models import Template
 from practices.checklists.services import checklist_activate
@@ -173,16 +175,26 @@ def suggestion_decline(*, suggestion: Suggestion, user, request=None) -> Suggest
 
 # --- reminder source (see portal/reminders.py): a suggestion waits for the admins -------
 
+
+def _pending(context: dict, step: str) -> str:
+    return gettext(
+        "%(delegate)s suggère « %(title)s » au cabinet. Acceptez ou refusez la suggestion."
+    ) % {
+        "delegate": context.get("delegate") or gettext("Un délégué numérique en santé"),
+        "title": title(context),
+    }
+
+
 KINDS = {
-    "suggestion.pending": Kind("suggestion.pending", _("Suggestion d'un délégué à examiner")),
+    "suggestion.pending": Kind(
+        "suggestion.pending", _("Suggestion d'un délégué à examiner"), headline=_pending
+    ),
 }
 
 
 def _texts(value) -> tuple[str, str]:
     """``(French, English)`` of a content text: ``{"fr": …, "en": …}`` or plain text."""
-    if isinstance(value, dict):
-        return value.get("fr", ""), value.get("en") or value.get("fr", "")
-    return str(value or ""), str(value or "")
+    return local(value, "fr"), local(value, "en")
 
 
 def due(now):

@@ -1,5 +1,3 @@
-import importlib
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -11,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp.admin import OTPAdminSite
 
+from portal import spaces
 from portal.cards import Card, Figure
 from portal.models import Suggestion
 from practices import invitations
@@ -26,30 +25,6 @@ class SuperuserOTPAdminSite(OTPAdminSite):
 
 
 admin_site = SuperuserOTPAdminSite(name="admin")
-
-# Spaces that put a card on the practice dashboard, in display order.
-DASHBOARD_CARDS = [
-    "registry.figures.card",
-    "registry.incidents.figures.card",
-    "training.figures.card",
-    "practices.checklists.figures.card",
-]
-# Spaces that put banners (something to do now) above the cards: ``banners(practice, role)``.
-DASHBOARD_BANNERS = [
-    "documents.figures.banners",
-]
-
-
-def _card_functions(dotted_paths=None):
-    for dotted in DASHBOARD_CARDS if dotted_paths is None else dotted_paths:
-        module_name, func_name = dotted.rsplit(".", 1)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise  # a real missing dependency inside the space, not an absent space
-            continue
-        yield getattr(module, func_name)
 
 
 @login_required
@@ -80,7 +55,7 @@ def _writes(role) -> bool:
 
 @practice_view(Cap.VIEW)
 def practice_dashboard(request):
-    cards = [card(request.practice, request.role) for card in _card_functions()]
+    cards = [space.card(request.practice, request.role) for space in spaces.DASHBOARD]
     if not _writes(request.role):
         for card in cards:
             card.actions = []  # entry points to writes: hidden from read-only roles
@@ -88,9 +63,10 @@ def practice_dashboard(request):
     if suggestion_card is not None:
         cards.insert(0, suggestion_card)
     banners = [
-        b
-        for source in _card_functions(DASHBOARD_BANNERS)
-        for b in source(request.practice, request.role)
+        banner
+        for space in spaces.SPACES
+        if space.banners is not None
+        for banner in space.banners(request.practice, request.role)
     ]
     return render(request, "portal/dashboard.html", {"cards": cards, "banners": banners})
 

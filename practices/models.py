@@ -82,8 +82,8 @@ class Practice(models.Model):
 
 
 class PracticeOwnedQuerySet(models.QuerySet):
-    def for_practice(self, practice):
-        return self.filter(practice=practice)
+    """The base queryset of practice-owned tables (a space adds its rules to it, e.g.
+    ``IncidentQuerySet.late``). Lookups by a practice go through ``practices.access``."""
 
 
 class PracticeOwned(models.Model):

@@ -3,13 +3,24 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind
+from portal.reminders import DATETIME, Due, Kind, when
 from practices.models import Invitation
 
+
+def _expiring(context: dict, step: str) -> str:
+    return gettext("L'invitation envoyée à %(email)s expire le %(date)s.") % {
+        "email": context.get("email", ""),
+        "date": when(context.get("expires_at"), DATETIME),
+    }
+
+
 KINDS = {
-    "invitation.expiring": Kind("invitation.expiring", _("Invitation bientôt expirée")),
+    "invitation.expiring": Kind(
+        "invitation.expiring", _("Invitation bientôt expirée"), headline=_expiring
+    ),
 }
 LEAD = timedelta(hours=48)
 

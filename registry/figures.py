@@ -37,10 +37,10 @@ def card(practice, role) -> Card:
     )
 
 
-def console_figures(practice_ids) -> dict[int, dict]:
+def console_figures(practice_ids, now=None) -> dict[int, dict]:
     """Per practice: record completeness as on the registry page (0..1), entries not
     archived, reviews overdue. Two queries whatever the number of practices."""
-    now = timezone.now()
+    now = now or timezone.now()
     rows = (
         ProcessingActivity.objects.filter(practice_id__in=practice_ids)
         .exclude(status=cnil.Status.ARCHIVED)
@@ -76,7 +76,7 @@ def console_figures(practice_ids) -> dict[int, dict]:
     return figures
 
 
-def console_changes(practice_ids, since) -> dict[int, dict]:
+def console_changes(practice_ids, since, now=None) -> dict[int, dict]:
     """Per practice id: ``{"reviews": fiches reviewed since ``since``}`` (one query).
 
     Used by the delegate's weekly digest; practices with nothing new are absent.

@@ -2,14 +2,25 @@
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind
+from portal.reminders import Due, Kind, title
 from registry import cnil
 from registry.models import ProcessingActivity
 
+
+def _review(context: dict, step: str) -> str:
+    return gettext(
+        "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "
+        "qu'elle décrit toujours ce que fait le cabinet, puis marquez-la comme relue."
+    ) % {"title": title(context)}
+
+
 KINDS = {
-    "registry.review_due": Kind("registry.review_due", _("Fiche du registre à relire")),
+    "registry.review_due": Kind(
+        "registry.review_due", _("Fiche du registre à relire"), headline=_review
+    ),
 }
 
 

@@ -41,17 +41,17 @@ def card(practice, role) -> Card:
     )
 
 
-def console_figures(practice_ids) -> dict[int, dict]:
+def console_figures(practice_ids, now=None) -> dict[int, dict]:
     """Per practice id: ``{"coverage": 0..1 or None, "staff": int, "valid_staff": int}``.
 
     Coverage is the share of members valid on every module required from their job;
     None for a practice without members. A constant number of queries (5) for any number
     of practices.
     """
-    return validity.console_figures(practice_ids, timezone.now())
+    return validity.console_figures(practice_ids, now or timezone.now())
 
 
-def console_changes(practice_ids, since) -> dict[int, dict]:
+def console_changes(practice_ids, since, now=None) -> dict[int, dict]:
     """Per practice id: ``{"passed": modules passed since ``since``}`` (one query).
 
     Used by the delegate's weekly digest; practices with nothing new are absent.

@@ -13,17 +13,42 @@ the same expiry is reminded once.
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind
+from portal.reminders import Due, Kind, title, when
 from practices.models import Membership
 from training.models import Attempt, ExternalAttestation
 from training.validity import Facts, State
 
+
+def _expiring(context: dict, step: str) -> str:
+    return gettext(
+        "Votre formation « %(title)s » expire le %(date)s : refaites le module pour rester à jour."
+    ) % {"title": title(context), "date": when(context.get("until"))}
+
+
+def _expired(context: dict, step: str) -> str:
+    return gettext("Votre formation « %(title)s » n'est plus valide : refaites le module.") % {
+        "title": title(context)
+    }
+
+
+def _never_started(context: dict, step: str) -> str:
+    return gettext(
+        "Vous n'avez pas encore commencé la formation à la sécurité du cabinet : "
+        "quelques minutes par module suffisent."
+    )
+
+
 KINDS = {
-    "training.expiring": Kind("training.expiring", _("Formation à renouveler dans 30 jours")),
-    "training.expired": Kind("training.expired", _("Formation expirée")),
-    "training.never_started": Kind("training.never_started", _("Formation pas encore commencée")),
+    "training.expiring": Kind(
+        "training.expiring", _("Formation à renouveler dans 30 jours"), headline=_expiring
+    ),
+    "training.expired": Kind("training.expired", _("Formation expirée"), headline=_expired),
+    "training.never_started": Kind(
+        "training.never_started", _("Formation pas encore commencée"), headline=_never_started
+    ),
 }
 NEVER_STARTED_AFTER = timedelta(days=14)
 

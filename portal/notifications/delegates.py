@@ -2,25 +2,36 @@
 
 A reminder source like the spaces' (``KINDS`` and ``due(now)``): one row per delegate and
 ISO week, due from Monday 07:00 (Paris). Its content is computed when the mail is written,
-by ``portal.console.weekly_digest`` when the delegate console provides it, else by the
-minimal digest below.
+by ``portal.console.weekly_digest``.
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import console
 from portal.reminders import Due, Kind
+from practices.models import Oversight
+
+
+def _weekly(context: dict, step: str) -> str:
+    return gettext("Le résumé de la semaine des cabinets que vous suivez.")
+
 
 KINDS = {
-    "delegate.weekly": Kind("delegate.weekly", _("Résumé hebdomadaire des cabinets suivis")),
+    "delegate.weekly": Kind(
+        "delegate.weekly",
+        _("Résumé hebdomadaire des cabinets suivis"),
+        headline=_weekly,
+        template="delegate_weekly",
+        digest=lambda user, row: digest_of(user, row),
+    ),
 }
 SEND_AT = time(7, 0)
 
@@ -35,8 +46,6 @@ def week_start(now: datetime) -> datetime:
 
 def due(now):
     """One digest per delegate holding a live grant, once per ISO week (one query)."""
-    from practices.models import Oversight
-
     start = week_start(now)
     year, week, _day = start.isocalendar()
     delegates = (
@@ -59,20 +68,17 @@ def due(now):
 
 
 def weekly_digest(delegate, since: datetime) -> dict | None:
-    """The console's digest when it exists, else ours; None when there is nothing to say.
-
-    Shape (both): ``{"practices": [{"name", "url", "lines": [str], "attention": bool}],
-    "summary": [str]}``; every key but ``practices`` optional.
+    """The console's digest in the shape the mail renders; None when there is nothing to
+    say. Shape: ``{"practices": [{"name", "url", "lines": [str], "attention": bool}],
+    "summary": [str]}``. Text is translated when called: call it in the reader's language.
     """
-    try:
-        console = importlib.import_module("portal.console")
-    except ModuleNotFoundError as error:
-        if error.name != "portal.console":
-            raise
-        console = None
-    if console is not None and hasattr(console, "weekly_digest"):
-        return from_console(console, console.weekly_digest(delegate, since))
-    return minimal_digest(delegate, since)
+    return from_console(console, console.weekly_digest(delegate, since))
+
+
+def digest_of(user, row) -> dict | None:
+    """The content of a ``delegate.weekly`` mail, computed when it is written."""
+    since = parse_datetime((row.context or {}).get("since", "")) or row.created_at
+    return weekly_digest(user, since)
 
 
 def from_console(console, digest: dict | None) -> dict | None:
@@ -80,8 +86,6 @@ def from_console(console, digest: dict | None) -> dict | None:
     practices in "needs_attention" and "changed") in the shape the mail renders."""
     if not digest or "practices" in digest:
         return digest
-    from django.utils.translation import gettext
-
     reasons = getattr(console, "REASON_LABELS", {})
     changes = getattr(console, "CHANGE_LABELS", {})
     colon = gettext(":")  # " :" in French (non-breaking space), ":" in English
@@ -102,42 +106,3 @@ def from_console(console, digest: dict | None) -> dict | None:
             "attention": bool(item.get("reasons")),
         }
     return {"practices": list(practices.values()), "summary": summary}
-
-
-def minimal_digest(delegate, since: datetime) -> dict | None:
-    """The practices overseen, their open incidents and those reported since (2 queries).
-
-    Text is translated when called: call it under the recipient's language.
-    """
-    from practices.access import overseen_by
-    from registry.incidents.models import Incident, Status
-
-    practices = list(overseen_by(delegate).order_by("name"))
-    counts = {
-        row["practice_id"]: row
-        for row in Incident.objects.counted()
-        .filter(practice__in=practices)
-        .values("practice_id")
-        .annotate(
-            open=Count("pk", filter=~Q(status=Status.CLOSED)),
-            new=Count("pk", filter=Q(created_at__gte=since)),
-        )
-        .order_by()
-    }
-    rows = []
-    for practice in practices:
-        figures = counts.get(practice.pk, {"open": 0, "new": 0})
-        lines = [
-            gettext("Incidents ouverts : %(count)s") % {"count": figures["open"]},
-            gettext("Incidents signalés depuis une semaine : %(count)s")
-            % {"count": figures["new"]},
-        ]
-        rows.append(
-            {
-                "name": practice.name,
-                "url": practice.get_absolute_url(),
-                "lines": lines,
-                "attention": figures["new"] > 0,
-            }
-        )
-    return {"practices": rows} if rows else None

@@ -7,14 +7,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
-from portal.notifications import delegates, tokens
+from portal.notifications import tokens
 from portal.notifications.kinds import all_kinds, kind_of
 from portal.notifications.models import Mode
-from portal.texts import local
 
 PARIS = "Europe/Paris"
 
@@ -28,119 +25,10 @@ def language_of(user) -> str:
     return user.language if user.language in codes else settings.LANGUAGE_CODE
 
 
-# Dates as on every page of the portal (dd/mm/yyyy, Paris time), in both languages: the
-# long format wrote "1 décembre" for "1er décembre" and "Dec. 1, 2026" in English.
-DATE = "d/m/Y"
-DATETIME = "d/m/Y H:i"
-
-
-def _when(value, fmt=DATE) -> str:
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is None:
-        return str(value or "")
-    return date_format(timezone.localtime(moment), fmt)
-
-
-def _title(context: dict) -> str:
-    """The item's title in the active language: ``title`` (French) and ``title_en``, or a
-    ``{"fr": …, "en": …}`` text as the content files give it."""
-    title = context.get("title") or ""
-    if isinstance(title, dict):
-        return local(title)
-    return local({"fr": title, "en": context.get("title_en")})
-
-
-def _fallback(context: dict, label: str) -> str:
-    title = _title(context) or context.get("name")
-    date = next(
-        (
-            context[k]
-            for k in ("due_at", "until", "expires_at", "review_at", "deadline")
-            if context.get(k)
-        ),
-        None,
-    )
-    # ":" is Django's own msgid: " :" (no-break space) in French, ":" in English.
-    text = f"{label}{gettext(':')} {title}" if title else str(label)
-    if date:
-        text += " — " + gettext("échéance le %(date)s") % {"date": _when(date)}
-    return text
-
-
 def headline(row, kinds=None) -> str:
-    """One sentence saying what is due, in the active language."""
-    context, step = row.context or {}, row.step
-    kind = kind_of(row.kind, kinds)
-    if row.kind == "invitation.expiring":
-        return gettext("L'invitation envoyée à %(email)s expire le %(date)s.") % {
-            "email": context.get("email", ""),
-            "date": _when(context.get("expires_at"), DATETIME),
-        }
-    if row.kind == "checklist.due":
-        return gettext("La liste de contrôle « %(title)s » est à faire avant le %(date)s.") % {
-            "title": _title(context),
-            "date": _when(context.get("due_at")),
-        }
-    if row.kind == "checklist.overdue":
-        return gettext(
-            "La liste de contrôle « %(title)s » est en retard : elle était à faire avant le "
-            "%(date)s."
-        ) % {"title": _title(context), "date": _when(context.get("due_at"))}
-    if row.kind == "attestation.due":
-        return gettext("Vos engagements personnels de sécurité sont à confirmer de nouveau.")
-    if row.kind == "incident.deadline":
-        from registry.incidents.models import Kind as IncidentKind
-
-        code = context.get("kind", "")
-        values = {
-            "kind": str(dict(IncidentKind.choices).get(code, code)),
-            "date": _when(context.get("deadline"), DATETIME),
-        }
-        if step == "72h":
-            return (
-                gettext(
-                    "Incident (%(kind)s) : le délai de 72 heures pour notifier la CNIL a expiré "
-                    "le %(date)s. Notifiez sans attendre en expliquant le retard."
-                )
-                % values
-            )
-        return (
-            gettext(
-                "Incident (%(kind)s) : la notification à la CNIL doit être faite avant le %(date)s."
-            )
-            % values
-        )
-    if row.kind == "delegate.weekly":
-        return gettext("Le résumé de la semaine des cabinets que vous suivez.")
-    if row.kind == "suggestion.pending":
-        return gettext(
-            "%(delegate)s suggère « %(title)s » au cabinet. Acceptez ou refusez la suggestion."
-        ) % {
-            "delegate": context.get("delegate") or gettext("Un délégué numérique en santé"),
-            "title": _title(context),
-        }
-    if row.kind == "registry.review_due":
-        return gettext(
-            "La fiche « %(title)s » du registre des traitements est à relire : vérifiez "
-            "qu'elle décrit toujours ce que fait le cabinet, puis marquez-la comme relue."
-        ) % {"title": _title(context)}
-    if row.kind.startswith("training."):
-        title = _title(context)
-        if row.kind == "training.expiring":
-            return gettext(
-                "Votre formation « %(title)s » expire le %(date)s : refaites le module pour "
-                "rester à jour."
-            ) % {"title": title, "date": _when(context.get("until"))}
-        if row.kind == "training.expired":
-            return gettext(
-                "Votre formation « %(title)s » n'est plus valide : refaites le module."
-            ) % {"title": title}
-        if row.kind == "training.never_started":
-            return gettext(
-                "Vous n'avez pas encore commencé la formation à la sécurité du cabinet : "
-                "quelques minutes par module suffisent."
-            )
-    return _fallback(context, kind.label)
+    """One sentence saying what is due, in the active language: the kind's own wording,
+    declared with the kind by the space that owns it."""
+    return kind_of(row.kind, kinds).sentence(row.context or {}, row.step)
 
 
 def _unsubscribe_url(user, kind: str) -> str:
@@ -167,9 +55,8 @@ def reminder_message(row) -> EmailMultiAlternatives | None:
     with translation.override(language_of(user)), timezone.override(PARIS):
         kind = kind_of(row.kind)
         digest = None
-        if row.kind == "delegate.weekly":
-            since = parse_datetime(row.context.get("since", "")) or row.created_at
-            digest = delegates.weekly_digest(user, since)
+        if kind.digest is not None:
+            digest = kind.digest(user, row)
             if not digest:
                 return None
         unsubscribe = None if kind.urgent else _unsubscribe_url(user, row.kind)
@@ -190,9 +77,8 @@ def reminder_message(row) -> EmailMultiAlternatives | None:
             "site_url": settings.SITE_URL,
             "lang": translation.get_language(),
         }
-        template = "delegate_weekly" if digest else "reminder"
         return _message(
-            user=user, subject=subject, template=template, context=context, headers=headers
+            user=user, subject=subject, template=kind.template, context=context, headers=headers
         )
 
 

@@ -1,50 +1,49 @@
-"""Where reminders come from (the spaces' ``reminders.py``) and what each kind allows."""
+"""Where reminders come from and what each kind allows.
+
+The sources are the spaces' contracts (``portal.spaces.SPACES``, their ``kinds`` and
+``due``) then portal's own: the delegates' weekly digest and the delegates' suggestions.
+"""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from portal import spaces, suggestions
+from portal.notifications import delegates
 from portal.notifications.models import Mode
 from portal.reminders import Kind
 
-# Modules following the contract of portal/reminders.py, in display order. A space not
-# written yet is skipped (its module does not exist); any other import error is raised.
-REMINDER_SOURCES = [
-    "practices.reminders",
-    "practices.checklists.reminders",
-    "registry.reminders",
-    "registry.incidents.reminders",
-    "training.reminders",
-    "documents.reminders",
-    "portal.notifications.delegates",
-    "portal.suggestions",
-]
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kinds: dict[str, Kind]
+    due: Callable
+
 
 # A kind that is a digest itself: sent or not, never folded into another digest.
 SELF_DIGESTED = {"delegate.weekly"}
 
 
-def sources() -> list[ModuleType]:
-    modules = []
-    for name in REMINDER_SOURCES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise  # a real missing dependency inside the space, not an absent space
-    return modules
+def sources() -> list[Source]:
+    """Every reminder source, in display order (the preferences page lists their kinds so)."""
+    found = [Source(space.label, space.kinds, space.due) for space in spaces.SPACES if space.due]
+    found.append(Source("delegates", delegates.KINDS, delegates.due))
+    found.append(Source("suggestions", suggestions.KINDS, suggestions.due))
+    return found
 
 
 def all_kinds() -> dict[str, Kind]:
     kinds: dict[str, Kind] = {}
-    for module in sources():
-        kinds.update(module.KINDS)
+    for source in sources():
+        kinds.update(source.kinds)
     return kinds
 
 
 def kind_of(key: str, kinds: dict[str, Kind] | None = None) -> Kind:
-    """The declared kind, or a plain non-urgent one for a key no source declares."""
+    """The declared kind. A sent-log row keeps its kind's key: a row written before its kind
+    was removed still shows, under its key and the common sentence."""
     kinds = all_kinds() if kinds is None else kinds
     return kinds.get(key) or Kind(key, key)
 

@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.notifications import conf
-from portal.notifications.kinds import all_kinds, effective_mode, kind_of, sources
+from portal.notifications import kinds as reminder_sources
+from portal.notifications.kinds import all_kinds, effective_mode, kind_of
 from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
 from portal.reminders import Due
 
@@ -45,12 +46,12 @@ class SweepStats:
 def collect(now, stats: SweepStats) -> list[Due]:
     """Every source's due items; a source that raises is logged and skipped, not fatal."""
     found: list[Due] = []
-    for module in sources():
+    for source in reminder_sources.sources():
         try:
-            found.extend(module.due(now))
+            found.extend(source.due(now))
         except Exception:
-            logger.exception("Reminder source %s failed", module.__name__)
-            stats.broken_sources.append(module.__name__)
+            logger.exception("Reminder source %s failed", source.name)
+            stats.broken_sources.append(source.name)
     return found
 
 

@@ -3,15 +3,41 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind
+from portal.reminders import Due, Kind, title, when
 from practices.checklists import schedule
 from practices.checklists.models import Run
 
+
+def _due(context: dict, step: str) -> str:
+    return gettext("La liste de contrôle « %(title)s » est à faire avant le %(date)s.") % {
+        "title": title(context),
+        "date": when(context.get("due_at")),
+    }
+
+
+def _overdue(context: dict, step: str) -> str:
+    return gettext(
+        "La liste de contrôle « %(title)s » est en retard : elle était à faire avant le %(date)s."
+    ) % {"title": title(context), "date": when(context.get("due_at"))}
+
+
+def _attestation(context: dict, step: str) -> str:
+    return gettext("Vos engagements personnels de sécurité sont à confirmer de nouveau.")
+
+
 KINDS = {
-    "checklist.due": Kind("checklist.due", _("Liste de contrôle à faire dans 3 jours")),
-    "checklist.overdue": Kind("checklist.overdue", _("Liste de contrôle en retard")),
+    "checklist.due": Kind(
+        "checklist.due", _("Liste de contrôle à faire dans 3 jours"), headline=_due
+    ),
+    "checklist.overdue": Kind(
+        "checklist.overdue", _("Liste de contrôle en retard"), headline=_overdue
+    ),
+    "attestation.due": Kind(
+        "attestation.due", _("Engagements personnels à renouveler"), headline=_attestation
+    ),
 }
 LEAD = timedelta(days=3)
 # An overdue period is reminded once, and only while it is recent: years of unfinished
@@ -57,9 +83,6 @@ def due_runs(now):
             if checklist.assigned_user_id
             else ((checklist.assigned_role,) if checklist.assigned_role else ("admin", "staff")),
         )
-
-
-KINDS["attestation.due"] = Kind("attestation.due", _("Engagements personnels à renouveler"))
 
 
 def due_attestations(now):

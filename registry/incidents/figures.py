@@ -37,3 +37,33 @@ def card(practice, role) -> Card:
             )
         ],
     )
+
+
+def console_figures(practice_ids, now) -> dict[int, dict]:
+    """Per practice id: open incidents and late ones (``Incident.objects.late``), in one
+    query; practices without incidents are absent."""
+    late = Incident.objects.filter(practice_id__in=practice_ids).late(now).values("pk")
+    rows = (
+        Incident.objects.counted()
+        .filter(practice_id__in=practice_ids)
+        .values("practice_id")
+        .annotate(
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            late=Count("pk", filter=Q(pk__in=late)),
+        )
+        .order_by()
+    )
+    return {row["practice_id"]: {"open": row["open"], "late": row["late"]} for row in rows}
+
+
+def console_changes(practice_ids, since, now) -> dict[int, dict]:
+    """Per practice id: incidents reported between ``since`` and ``now``, withdrawn ones
+    left out (one query)."""
+    rows = (
+        Incident.objects.counted()
+        .filter(practice_id__in=practice_ids, created_at__gte=since, created_at__lt=now)
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["practice_id"]: {"new": row["n"]} for row in rows}

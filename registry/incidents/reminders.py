@@ -3,14 +3,42 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind
+from portal.reminders import DATETIME, Due, Kind, when
 from registry.incidents.models import DEADLINE, Incident
+from registry.incidents.models import Kind as IncidentKind
+
+
+def _deadline(context: dict, step: str) -> str:
+    code = context.get("kind", "")
+    values = {
+        "kind": str(dict(IncidentKind.choices).get(code, code)),
+        "date": when(context.get("deadline"), DATETIME),
+    }
+    if step == "72h":
+        return (
+            gettext(
+                "Incident (%(kind)s) : le délai de 72 heures pour notifier la CNIL a expiré "
+                "le %(date)s. Notifiez sans attendre en expliquant le retard."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "Incident (%(kind)s) : la notification à la CNIL doit être faite avant le %(date)s."
+        )
+        % values
+    )
+
 
 KINDS = {
     "incident.deadline": Kind(
-        "incident.deadline", _("Délai de 72 heures d'un incident"), urgent=True
+        "incident.deadline",
+        _("Délai de 72 heures d'un incident"),
+        urgent=True,
+        headline=_deadline,
     ),
 }
 STEPS = [

@@ -15,13 +15,14 @@ NOW is frozen. The overseen practice "Cabinet des Lilas" (cast.practice) gets:
 * this week (stand-ins): 2 registry reviews, 3 trainings passed.
 """
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from portal import console
+from portal import spaces as portal_spaces
 from portal.audit import record
 from practices.checklists import content
 from practices.checklists.models import Answer, PracticeChecklist, Run, Template
@@ -41,17 +42,32 @@ def frozen():
 @pytest.fixture
 def stand_in_spaces(monkeypatch):
     """Registry, training and documents figures from tests/console/spaces.py (cleared each
-    test)."""
+    test), in contracts that are the real ones but for their console functions."""
     for store in (spaces.REGISTRY, spaces.TRAINING, spaces.DOCUMENTS, spaces.CHANGES):
         store.clear()
     spaces.CALLS.clear()
-    monkeypatch.setitem(console.SPACE_FIGURES, "registry", "tests.console.spaces.registry_figures")
-    monkeypatch.setitem(console.SPACE_FIGURES, "training", "tests.console.spaces.training_figures")
-    monkeypatch.setitem(
-        console.SPACE_FIGURES, "documents", "tests.console.spaces.documents_figures"
+    registry = replace(
+        portal_spaces.registry,
+        console_figures=lambda ids, now: spaces.registry_figures(ids),
+        console_changes=lambda ids, since, now: spaces.registry_changes(ids, since),
     )
-    monkeypatch.setitem(console.SPACE_CHANGES, "registry", "tests.console.spaces.registry_changes")
-    monkeypatch.setitem(console.SPACE_CHANGES, "training", "tests.console.spaces.training_changes")
+    training = replace(
+        portal_spaces.training,
+        console_figures=lambda ids, now: spaces.training_figures(ids),
+        console_changes=lambda ids, since, now: spaces.training_changes(ids, since),
+    )
+    documents = replace(
+        portal_spaces.documents,
+        console_figures=lambda ids, now: spaces.documents_figures(ids),
+    )
+    monkeypatch.setattr(portal_spaces, "registry", registry)
+    monkeypatch.setattr(portal_spaces, "training", training)
+    monkeypatch.setattr(portal_spaces, "documents", documents)
+    monkeypatch.setattr(
+        portal_spaces,
+        "CONSOLE",
+        (portal_spaces.checklists, registry, portal_spaces.incidents, training, documents),
+    )
     return spaces
 
 

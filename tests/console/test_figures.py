@@ -90,28 +90,15 @@ def test_a_practice_without_any_figure_has_no_score_and_needs_attention(
     assert row.reasons == ["no_data", "quiet"]
 
 
-def test_missing_spaces_show_nothing_and_do_not_count(known, monkeypatch):
-    monkeypatch.setitem(console.SPACE_FIGURES, "registry", "registry.nowhere.console_figures")
-    monkeypatch.setitem(console.SPACE_FIGURES, "training", "nowhere_at_all.console_figures")
+def test_spaces_that_answer_nothing_show_nothing_and_do_not_count(known, stand_in_spaces):
+    stand_in_spaces.REGISTRY.clear()
+    stand_in_spaces.TRAINING.clear()
     row = row_of(known.delegate, known.practice)
     assert row.registry is None and row.training is None
     assert row.rates["registry_completeness"] is None
     # Only the checklist rate is left: 33.3 − 50 − 4 → 0.
     assert row.score == 0
     assert "review_overdue" not in row.reasons
-
-
-def test_a_broken_space_is_not_taken_for_an_absent_one(cast, monkeypatch):
-    """An import error *inside* a space is a bug to show, not a missing figure to hide."""
-    path = "tests.console.broken_space.console_figures"
-    monkeypatch.setitem(console.SPACE_FIGURES, "registry", path)
-    with pytest.raises(ModuleNotFoundError):
-        console.rows(cast.delegate)
-
-
-def test_a_space_without_the_function_counts_as_absent(cast, monkeypatch):
-    monkeypatch.setitem(console.SPACE_FIGURES, "registry", "tests.console.spaces.nothing_here")
-    assert row_of(cast.delegate, cast.practice).registry is None
 
 
 def test_score_rules():

@@ -1,19 +1,10 @@
-"""The console with the real registry and training spaces (skipped while one is absent):
-their figures follow the contract the console reads, for granted practices only."""
-
-import pytest
+"""The console with the real registry and training spaces: their figures follow the
+contract the console reads, for granted practices only."""
 
 from portal import console
 
 
-@pytest.fixture
-def real_spaces():
-    for dotted in console.SPACE_FIGURES.values():
-        if console._space_function(dotted) is None:
-            pytest.skip(f"{dotted} is not there yet")
-
-
-def test_real_figures_follow_the_contract(cast, real_spaces):
+def test_real_figures_follow_the_contract(cast):
     from registry import content as registry_content
     from registry.models import Preset
     from registry.services import adopt_preset
@@ -30,7 +21,7 @@ def test_real_figures_follow_the_contract(cast, real_spaces):
     assert row.score is not None
 
 
-def test_the_page_renders_with_the_real_spaces(cast, real_spaces):
+def test_the_page_renders_with_the_real_spaces(cast):
     response = cast.client("delegate").get("/delegue/")
     assert response.status_code == 200
     assert cast.practice.name in response.content.decode()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -121,9 +118,7 @@ def test_preferences_route_rows(cast):
 
 
 def test_explicit_recipients_and_roles_are_merged_without_duplicates(cast, monkeypatch):
-    module = types.ModuleType("tests_fake_source")
-    module.KINDS = {"fake.kind": Kind("fake.kind", "Faux")}
-    module.due = lambda now: [
+    fake_due = lambda now: [  # noqa: E731
         Due(
             kind="fake.kind",
             practice_id=cast.practice.pk,
@@ -134,8 +129,8 @@ def test_explicit_recipients_and_roles_are_merged_without_duplicates(cast, monke
             roles=("admin", "delegate"),
         )
     ]
-    monkeypatch.setitem(sys.modules, "tests_fake_source", module)
-    monkeypatch.setattr(kinds, "REMINDER_SOURCES", ["tests_fake_source"])
+    fake = kinds.Source("tests_fake_source", {"fake.kind": Kind("fake.kind", "Faux")}, fake_due)
+    monkeypatch.setattr(kinds, "sources", lambda: [fake])
     sweep.run_sweep(timezone.now(), enqueue=collected([]))
     assert set(SentReminder.objects.values_list("recipient_id", flat=True)) == {
         cast.admin.pk,
@@ -144,27 +139,20 @@ def test_explicit_recipients_and_roles_are_merged_without_duplicates(cast, monke
     }
 
 
-def test_a_space_not_written_yet_is_skipped_but_a_broken_one_is_not(monkeypatch, tmp_path):
-    monkeypatch.setattr(kinds, "REMINDER_SOURCES", ["practices.no_such_reminders"])
-    assert kinds.sources() == []
-    (tmp_path / "broken_space_reminders.py").write_text("import no_such_dependency_xyz\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(kinds, "REMINDER_SOURCES", ["broken_space_reminders"])
-    with pytest.raises(ModuleNotFoundError, match="no_such_dependency_xyz"):
-        kinds.sources()
-
-
 def test_a_failing_source_does_not_stop_the_others(cast, monkeypatch):
-    module = types.ModuleType("tests_failing_source")
-    module.KINDS = {}
+    from portal import spaces
 
     def due(now):
         raise RuntimeError("boom")
 
-    module.due = due
-    monkeypatch.setitem(sys.modules, "tests_failing_source", module)
+    incidents = spaces.incidents
     monkeypatch.setattr(
-        kinds, "REMINDER_SOURCES", ["tests_failing_source", "registry.incidents.reminders"]
+        kinds,
+        "sources",
+        lambda: [
+            kinds.Source("tests_failing_source", {}, due),
+            kinds.Source(incidents.label, incidents.kinds, incidents.due),
+        ],
     )
     late_incident(cast.practice)
     stats = sweep.run_sweep(timezone.now(), enqueue=collected([]))
@@ -173,9 +161,10 @@ def test_a_failing_source_does_not_stop_the_others(cast, monkeypatch):
 
 
 def test_every_expected_source_is_listed():
-    assert kinds.REMINDER_SOURCES[:2] == ["practices.reminders", "practices.checklists.reminders"]
-    for name in ("registry.reminders", "registry.incidents.reminders", "training.reminders"):
-        assert name in kinds.REMINDER_SOURCES
+    names = [source.name for source in kinds.sources()]
+    assert names[:2] == ["practices", "checklists"]
+    for name in ("registry", "incidents", "training", "delegates", "suggestions"):
+        assert name in names
     assert kinds.all_kinds()["incident.deadline"].urgent is True
     assert kinds.allowed_modes(kinds.all_kinds()["delegate.weekly"]) == ["immediate", "off"]
 
