@@ -1,6 +1,8 @@
-"""Content loaders: each space ships versioned data files and a ``load()`` that upserts
-them idempotently and returns a one-line summary (its contract's ``content``).
-``manage.py load_content`` runs them all, in the order of ``portal.spaces.SPACES``.
+"""Content: each space ships versioned data files and a ``load()`` that upserts them
+idempotently and returns a one-line summary (its contract's ``content``), and lists the
+legal statements of its content with their sources (its contract's ``statements``).
+``manage.py load_content`` and ``manage.py content_sources`` run them all, in the order of
+``portal.spaces.SPACES``.
 """
 
 from portal import spaces
@@ -17,22 +19,11 @@ def load_all(stdout=None) -> list[str]:
     return summaries
 
 
-# Dotted paths of the functions listing each space's legal statements with their sources
-# (portal/sources.py); ``manage.py content_sources`` runs them all.
-SOURCE_COLLECTORS: list[str] = [
-    "registry.content.statements",
-    "registry.cnil.statements",
-    "registry.incidents.breach.statements",
-    "practices.checklists.content.statements",
-    "training.content.statements",
-    "documents.crisis.statements",
-    "documents.notice.statements",
-]
+def collectors() -> list:
+    """Each space's ``statements() -> [Statement]``: its legal statements with their sources
+    (portal/sources.py); ``manage.py content_sources`` runs them all."""
+    return [space.statements for space in spaces.SPACES if space.statements is not None]
 
 
 def statements() -> list:
-    found = []
-    for dotted in SOURCE_COLLECTORS:
-        module_name, func_name = dotted.rsplit(".", 1)
-        found.extend(getattr(importlib.import_module(module_name), func_name)())
-    return found
+    return [statement for collect in collectors() for statement in collect()]

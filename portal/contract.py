@@ -41,6 +41,8 @@ class Space:
     console_changes: Callable | None
     demo: Callable | None  # seed(cast) -> None, for manage.py seed_demo
     content: Callable | None  # load() -> one-line summary, for manage.py load_content
+    # statements() -> [Statement]: legal statements with their sources (portal/sources.py)
+    statements: Callable | None
     seed_coverage: SeedCoverage | None
 
 

@@ -13,5 +13,6 @@ SPACE = Space(
     console_changes=None,
     demo=None,  # the demo's practices and people are portal.demo's base cast
     content=None,
+    statements=None,
     seed_coverage=None,
 )

@@ -1,7 +1,13 @@
 """The registry's contract (see portal/contract.py)."""
 
 from portal.contract import Space
-from registry import content, demo, figures, reminders
+from registry import cnil, content, demo, figures, reminders
+
+
+def statements() -> list:
+    """The presets' statements, then the CNIL model's."""
+    return [*content.statements(), *cnil.statements()]
+
 
 SPACE = Space(
     label="registry",
@@ -13,5 +19,6 @@ SPACE = Space(
     console_changes=figures.console_changes,
     demo=demo.seed,
     content=content.load,
+    statements=statements,
     seed_coverage=None,
 )

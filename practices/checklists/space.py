@@ -13,6 +13,7 @@ SPACE = Space(
     console_changes=figures.console_changes,
     demo=demo.seed,
     content=content.load,
+    statements=content.statements,
     seed_coverage=SeedCoverage(
         label="contrôle",
         option="checklists",

@@ -1,7 +1,7 @@
 """The incident register's contract (see portal/contract.py)."""
 
 from portal.contract import Space
-from registry.incidents import demo, figures, reminders
+from registry.incidents import breach, demo, figures, reminders
 
 SPACE = Space(
     label="incidents",
@@ -13,5 +13,6 @@ SPACE = Space(
     console_changes=figures.console_changes,
     demo=demo.seed,
     content=None,  # the reflexes are read from their file when shown (breach.reflexes_for)
+    statements=breach.statements,
     seed_coverage=None,
 )

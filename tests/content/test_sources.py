@@ -58,8 +58,8 @@ class TestCommand:
     @time_machine.travel("2026-12-04 10:00 +01:00", tick=False)
     @pytest.mark.parametrize("collector", ["unsourced", "short_retention"])
     def test_a_statement_without_source_or_figure_fails(self, capsys, monkeypatch, collector):
-        extra = f"tests.content.test_sources.{collector}"
-        monkeypatch.setattr(content, "SOURCE_COLLECTORS", [*content.SOURCE_COLLECTORS, extra])
+        real = content.collectors()
+        monkeypatch.setattr(content, "collectors", lambda: [*real, globals()[collector]])
         with pytest.raises(CommandError, match="test"):
             run(capsys)
         out = capsys.readouterr().out

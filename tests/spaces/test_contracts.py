@@ -103,7 +103,7 @@ def test_the_dashboard_and_the_console_need_what_they_read():
 
 
 def test_a_forgotten_field_fails_when_the_space_is_imported():
-    with pytest.raises(TypeError, match="seed_coverage"):
+    with pytest.raises(TypeError, match="seed_coverage"):  # the one left out
         Space(
             label="x",
             kinds={},
@@ -114,6 +114,7 @@ def test_a_forgotten_field_fails_when_the_space_is_imported():
             console_changes=None,
             demo=None,
             content=None,
+            statements=None,
         )
 
 
