@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "practices", "registry", "training", "tests")
+PACKAGES = ("portal", "practices", "registry", "training", "documents", "tests")
 
 
 def modules(root: Path, packages=PACKAGES) -> dict[str, Path]:

@@ -1,6 +1,6 @@
 """The main page of every role takes as many queries with a lot of data as with a little.
 
-Each page is opened once (pages may create what is due, such as a new checklist period),
+Each page is opened once (a warm-up: caches, the session; pages never write),
 counted, then the practice grows (members, incidents, checklists and their answers,
 registry entries, overseen practices) and the page is counted again: the same number.
 The benchmark (``make bench``) reports the same counts at scale.
