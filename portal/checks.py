@@ -14,8 +14,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
 
-# Portal composes the spaces; its apps are not spaces.
-COMPOSER_APPS = ("portal", "portal.notifications")
+# Portal composes the spaces: its apps (portal, portal.notifications, portal.psc…) are not
+# spaces.
+PORTAL = "portal"
 HINT = (
     "Declare SPACE = Space(...) (portal/contract.py) in {module}.space and import it in "
     "portal/spaces.py; see ARCHITECTURE.md, « Adding a space »."
@@ -28,7 +29,8 @@ def space_apps(app_configs=None) -> list:
     found = []
     for config in app_configs or apps.get_app_configs():
         path = Path(config.path).resolve()
-        if root in path.parents and ".venv" not in path.parts and config.name not in COMPOSER_APPS:
+        portal = config.name == PORTAL or config.name.startswith(f"{PORTAL}.")
+        if root in path.parents and ".venv" not in path.parts and not portal:
             found.append(config)
     return found
 
