@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,19 +22,41 @@ def confirmed_totp(user) -> EncryptedTOTPDevice | None:
     return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_totp(user) -> EncryptedTOTPDevice:
-    """The unconfirmed authenticator being enrolled (created once, reused on reload)."""
-    device = EncryptedTOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = EncryptedTOTPDevice(user=user, name=PENDING_NAME, confirmed=False)
-        device.set_secret(EncryptedTOTPDevice.new_secret())
-        device.save()
+PENDING_SESSION_KEY = "vigie_mfa_pending_device"
+PENDING_LIFETIME = timedelta(days=1)
+
+
+def pending_totp(user, session) -> EncryptedTOTPDevice:
+    """The unconfirmed authenticator of this enrolment attempt, bound to its session.
+
+    Each session that reaches enrolment (after the password, or to replace the app) gets
+    its own secret, kept across reloads of that session only: a second session that knows
+    the password is shown another secret, never this one. Pending devices left for more
+    than a day are dropped when a new one is made.
+    """
+    device_id = session.get(PENDING_SESSION_KEY)
+    if device_id is not None:
+        device = EncryptedTOTPDevice.objects.filter(
+            pk=device_id, user=user, confirmed=False
+        ).first()
+        if device is not None:
+            return device
+    EncryptedTOTPDevice.objects.filter(
+        user=user, confirmed=False, created_at__lt=timezone.now() - PENDING_LIFETIME
+    ).delete()
+    device = EncryptedTOTPDevice(user=user, name=PENDING_NAME, confirmed=False)
+    device.set_secret(EncryptedTOTPDevice.new_secret())
+    device.save()
+    session[PENDING_SESSION_KEY] = device.pk
     return device
 
 
 @transaction.atomic
 def confirm_totp(*, device: EncryptedTOTPDevice, token: str, replacing: bool = False) -> bool:
     """Confirm a pending authenticator with a current code.
+
+    Only this device becomes confirmed: every other device of the person (the pending
+    ones of other sessions, and the replaced one) is deleted in the same transaction.
 
     At first enrolment (``replacing=False``) it is refused if the user already has a
     confirmed authenticator; from the security page (``replacing=True``, a verified and

@@ -78,10 +78,11 @@ def enrol(request):
     if services.confirmed_totp(user) is not None:
         # A password alone must never let anyone swap in their own authenticator.
         return redirect("mfa_authenticate")
-    device = services.pending_totp(user)
+    device = services.pending_totp(user, request.session)
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
+            request.session.pop(services.PENDING_SESSION_KEY, None)
             request.session[SHOW_RECOVERY_SESSION_KEY] = True
             mark_verified(request, user, device)
             # The codes come first, whatever page the login was heading to.
@@ -147,11 +148,12 @@ def regenerate_codes(request):
 @never_cache
 def replace_device(request):
     """A new authenticator, confirmed with its own code before the old one is removed."""
-    device = services.pending_totp(request.user)
+    device = services.pending_totp(request.user, request.session)
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         if services.confirm_totp(device=device, token=code, replacing=True):
+            request.session.pop(services.PENDING_SESSION_KEY, None)
             otp_login(request, device)
             messages.success(
                 request, _("Votre nouvelle application d'authentification est active.")

@@ -34,7 +34,7 @@ def test_password_alone_cannot_enrol_a_new_authenticator_over_the_existing_one(c
 
 def test_first_enrolment_never_replaces_a_confirmed_authenticator():
     user, _secret = enrolled_user()
-    pending = services.pending_totp(user)
+    pending = services.pending_totp(user, {})
     code = totp(pending.secret)
     assert services.confirm_totp(device=pending, token=code) is False
     assert EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
