@@ -1,17 +1,14 @@
 """The delegate console (across practices) and the practice side of suggestions."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import console, suggestions
+from portal import console, exports, suggestions
 from portal.console_forms import ConsoleFilterForm, SuggestionForm
 from portal.models import Suggestion
 from practices.access import overseen_by, owned, practice_view, require
@@ -116,12 +113,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value) -> str:
-    """Text for a spreadsheet: never read as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _local_date(value, fmt="%d/%m/%Y %H:%M") -> str:
     return "" if value is None else timezone.localtime(value).strftime(fmt)
 
@@ -158,14 +149,7 @@ def _csv_row(row) -> list:
 def console_csv(request):
     """The console table as CSV (same filters and order as the page)."""
     rows = console.rows(request.user, ConsoleFilterForm(request.GET or None).filters())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="cabinets-suivis.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(label) for label in CSV_COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(value) for value in _csv_row(row)])
-    return response
+    return exports.csv_response("cabinets-suivis.csv", CSV_COLUMNS, (_csv_row(r) for r in rows))
 
 
 @login_required

@@ -5,7 +5,6 @@ activity, the PDF the whole record, dated, for an inspection."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal import exports as safe
 from registry import cnil
 from registry.sources import annotate, basis_source, retention_with_source
 
@@ -349,7 +349,7 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(title=title)
         for row in rows:
-            sheet.append([str(cell) for cell in row])
+            safe.xlsx_append(sheet, row)
         for number, (row, cells) in enumerate(zip(rows, sheet.iter_rows(), strict=False), 1):
             for cell in cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -380,8 +380,7 @@ def to_ods(sheets: list[Sheet]) -> bytes:
         TableColumnProperties,
         TextProperties,
     )
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
+    from odf.table import Table, TableColumn, TableRow
 
     document = OpenDocumentSpreadsheet()
 
@@ -425,9 +424,7 @@ def to_ods(sheets: list[Sheet]) -> bytes:
                     style = head
                 else:
                     style = label if index == 0 else plain
-                cell = TableCell(valuetype="string", stylename=style)
-                cell.addElement(P(text=str(value)))
-                table_row.addElement(cell)
+                table_row.addElement(safe.ods_text_cell(value, stylename=style))
             table.addElement(table_row)
         document.spreadsheet.addElement(table)
     out = io.BytesIO()
@@ -515,15 +512,9 @@ def csv_row(activity) -> list[str]:
 
 
 def to_csv(activities) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a BOM
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(csv_columns())
     activities = list(activities)
     annotate(activities)
-    for activity in activities:
-        writer.writerow(csv_row(activity))
-    return out.getvalue()
+    return safe.csv_text(csv_columns(), (csv_row(activity) for activity in activities))
 
 
 def pdf_html(practice, header, activities) -> str:

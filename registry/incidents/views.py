@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import exports
 from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
@@ -348,16 +347,13 @@ def register(request):
 
 @practice_view(Cap.EXPORT)
 def register_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="registre-violations.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(label) for label in display.REGISTER_COLUMNS])
-    for incident in _register(request.practice):
-        writer.writerow(display.register_row(incident))
-    for incident in _register(request.practice, withdrawn=True):
-        writer.writerow(display.register_row(incident))
-    return response
+    practice = request.practice
+    incidents = [*_register(practice), *_register(practice, withdrawn=True)]
+    return exports.csv_response(
+        "registre-violations.csv",
+        display.REGISTER_COLUMNS,
+        (display.register_row(incident) for incident in incidents),
+    )
 
 
 def register_pdf_html(practice) -> str:
