@@ -1,9 +1,15 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,10 +24,34 @@ from practices.roles import CAPABILITIES, READ_ONLY_CAPS, Cap, can
 
 
 class SuperuserOTPAdminSite(OTPAdminSite):
-    """Django admin: platform operators only (superusers), second factor verified."""
+    """Django admin: platform operators only (superusers), second factor verified.
+
+    The admin has no password form of its own: ``/admin/login/`` sends everyone to the
+    site's login (rate-limited, then the second factor), keeping a local ``next``. Its own
+    form took unlimited guesses and told a superuser's right password apart ("Veuillez
+    saisir votre jeton OTP").
+    """
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_superuser
+
+    @method_decorator(never_cache)
+    def login(self, request, extra_context=None):
+        if self.has_permission(request):
+            return redirect("admin:index")
+        if request.user.is_authenticated:
+            # Signed in and verified, but no platform operator: refused, not sent round
+            # the login again (the site's login would send them straight back here).
+            raise PermissionDenied
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ) or not target.startswith(index):
+            target = index
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target}, safe='/')}"
+        )
 
 
 admin_site = SuperuserOTPAdminSite(name="admin")
