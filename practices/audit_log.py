@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "membership.mfa_reset": gettext_lazy("Double authentification réinitialisée"),
     "psc.link": gettext_lazy("Compte lié à Pro Santé Connect (RPPS)"),
     "psc.unlink": gettext_lazy("Pro Santé Connect délié du compte"),
+    "oversight.mfa_reset": gettext_lazy("Double authentification d'un délégué réinitialisée"),
     "invitation.create": gettext_lazy("Invitation envoyée"),
     "invitation.resend": gettext_lazy("Invitation renvoyée"),
     "invitation.revoke": gettext_lazy("Invitation annulée"),
@@ -86,9 +87,20 @@ VERBS = {
     "drop": gettext_lazy("brouillon retiré"),
 }
 # Values stored as codes whose field declares no choices.
-VALUE_LABELS = {("practices.practice", "professions"): dict(Profession.choices)}
+PLATFORM_OPERATOR = gettext_lazy("l'opérateur de la plateforme")
+VALUE_LABELS = {
+    ("practices.practice", "professions"): dict(Profession.choices),
+    # Who reset a second factor: the practice's name, or the platform operator.
+    ("practices.membership", "reset_by"): {
+        "platform": gettext_lazy("l'opérateur de la plateforme")
+    },
+    ("practices.oversight", "reset_by"): {"platform": gettext_lazy("l'opérateur de la plateforme")},
+}
 # Labels of recorded keys that are not model fields (a space adds its own at start-up).
-FIELD_LABELS: dict[tuple[str, str], str] = {}
+FIELD_LABELS: dict[tuple[str, str], str] = {
+    ("practices.membership", "reset_by"): gettext_lazy("Réinitialisée par"),
+    ("practices.oversight", "reset_by"): gettext_lazy("Réinitialisée par"),
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 

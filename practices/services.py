@@ -131,32 +131,90 @@ def membership_remove(*, membership: Membership, request=None, leaving: bool = F
     membership.delete()
 
 
+class SecondFactorResetRefused(Exception):
+    """The person also belongs to another practice or is a delegate: only the platform
+    operator may reset their second factor (``manage.py reset_second_factor``)."""
+
+
+PLATFORM = "platform"  # ``reset_by`` of a reset made by the platform operator
+
+
+def shared_elsewhere(user, practice) -> bool:
+    """Whether the person reaches anything beyond ``practice``: another membership, or a
+    live delegate grant. Their second factor is then not the practice's to reset."""
+    return (
+        Membership.objects.filter(user=user).exclude(practice=practice).exists()
+        or Oversight.objects.filter(delegate=user, revoked_at=None).exists()
+    )
+
+
 @transaction.atomic
 def member_second_factor_reset(*, membership: Membership, request=None) -> None:
-    """The member re-enrols an authenticator at next login; audited and e-mailed."""
+    """A practice admin resets a member who is theirs alone; refused for anyone else.
+
+    The member re-enrols an authenticator at next login; audited and e-mailed.
+    """
+    membership = _locked(membership)
+    if shared_elsewhere(membership.user, membership.practice):
+        raise SecondFactorResetRefused
+    _second_factor_reset(membership.user, request=request, by=membership.practice)
+
+
+@transaction.atomic
+def platform_second_factor_reset(*, user) -> list[Practice]:
+    """The platform operator resets anyone (a locum, a delegate); returns the practices
+    whose trail records it."""
+    return _second_factor_reset(user, by=None)
+
+
+def _second_factor_reset(user, *, request=None, by: Practice | None) -> list[Practice]:
+    """Remove every device and session of ``user``; one event in the trail of each practice
+    the person belongs to (or oversees, for a delegate); one e-mail to the person."""
     from portal.mfa.services import reset_second_factor  # portal.mfa sits above practices
 
-    user = membership.user
     reset_second_factor(user=user)
-    audit.record(
-        request=request,
-        practice=membership.practice,
-        action="membership.mfa_reset",
-        target=membership,
-        target_label=user.email,
-    )
+    reset_by = {"reset_by": [None, by.name if by is not None else PLATFORM]}
+    practices = []
+    places = [
+        ("membership.mfa_reset", m)
+        for m in Membership.objects.filter(user=user).select_related("practice")
+    ] + [
+        ("oversight.mfa_reset", o)
+        for o in Oversight.objects.filter(delegate=user, revoked_at=None).select_related("practice")
+    ]
+    for action, target in places:
+        audit.record(
+            request=request,
+            practice=target.practice,
+            action=action,
+            target=target,
+            target_label=user.email,
+            changes=reset_by,
+        )
+        practices.append(target.practice)
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject, body = _mfa_reset_mail(membership.practice)
+        subject, body = _mfa_reset_mail(by)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    return practices
 
 
-def _mfa_reset_mail(practice: Practice) -> tuple[str, str]:
+def _mfa_reset_mail(practice: Practice | None) -> tuple[str, str]:
+    if practice is None:
+        opening = _(
+            "L'opérateur de la plateforme Vigie a réinitialisé votre double authentification."
+        )
+        contact = _("Si vous ne l'avez pas demandé, répondez à ce message.")
+    else:
+        opening = _(
+            "L'administrateur du cabinet %(practice)s a réinitialisé votre double "
+            "authentification Vigie."
+        ) % {"practice": practice.name}
+        contact = _("Si vous ne l'avez pas demandé, contactez votre cabinet.")
     body = _(
-        "Bonjour,\n\nL'administrateur du cabinet %(practice)s a réinitialisé votre double "
-        "authentification Vigie. À votre prochaine connexion, vous enregistrerez à nouveau "
+        "Bonjour,\n\n%(opening)s À votre prochaine connexion, vous enregistrerez à nouveau "
         "votre application d'authentification (code QR) et recevrez de nouveaux codes de "
-        "secours.\n\nSi vous ne l'avez pas demandé, contactez votre cabinet.\n\n%(url)s\n"
-    ) % {"practice": practice.name, "url": settings.SITE_URL}
+        "secours.\n\n%(contact)s\n\n%(url)s\n"
+    ) % {"opening": opening, "contact": contact, "url": settings.SITE_URL}
     return _("[Vigie] Double authentification réinitialisée"), body
 
 

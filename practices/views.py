@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import audit_chain
@@ -25,6 +27,12 @@ from practices.forms import (
 from practices.models import Invitation, Membership, Oversight
 from practices.roles import Cap, Role
 from practices.services import practice_create
+
+RESET_ELSEWHERE = gettext_lazy(
+    "Cette personne a aussi accès à un autre cabinet ou est déléguée : seul l'opérateur de "
+    "la plateforme Vigie peut réinitialiser sa double authentification, après avoir vérifié "
+    "son identité. Elle peut le lui demander en répondant à un e-mail de Vigie."
+)
 
 
 @login_required
@@ -57,9 +65,20 @@ def _members_url(practice):
 @practice_view(Cap.VIEW)
 def members(request):
     practice = request.practice
-    memberships = Membership.objects.filter(practice=practice).select_related("user")
+    memberships = (
+        Membership.objects.filter(practice=practice)
+        .select_related("user")
+        .annotate(
+            # Another practice or a live delegate grant: the platform operator resets them.
+            shared=Exists(
+                Membership.objects.filter(user=OuterRef("user")).exclude(practice=practice)
+            )
+            | Exists(Oversight.objects.filter(delegate=OuterRef("user"), revoked_at=None))
+        )
+    )
     context = {
         "memberships": memberships,
+        "reset_elsewhere": RESET_ELSEWHERE,
         "invitations": Invitation.objects.filter(
             practice=practice, status=Invitation.Status.PENDING
         ).select_related("invited_by"),
@@ -138,7 +157,11 @@ def member_reset_mfa(request, member_id):
     membership = owned(
         Membership.objects.select_related("user"), request.practice, public_id=member_id
     )
-    services.member_second_factor_reset(membership=membership, request=request)
+    try:
+        services.member_second_factor_reset(membership=membership, request=request)
+    except services.SecondFactorResetRefused:
+        messages.error(request, str(RESET_ELSEWHERE))
+        return redirect(_members_url(request.practice))
     messages.success(
         request,
         _("La double authentification de %(name)s est réinitialisée ; un e-mail l'en informe.")
