@@ -9,7 +9,6 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,6 +17,7 @@ from django_otp.admin import OTPAdminSite
 from portal import spaces
 from portal.cards import Card, Figure
 from portal.models import Suggestion
+from portal.redirects import local_url
 from practices import invitations
 from practices.access import overseen_by, practice_view, practices_for
 from practices.roles import CAPABILITIES, READ_ONLY_CAPS, Cap, can
@@ -44,10 +44,8 @@ class SuperuserOTPAdminSite(OTPAdminSite):
             # the login again (the site's login would send them straight back here).
             raise PermissionDenied
         index = reverse("admin:index", current_app=self.name)
-        target = request.GET.get(REDIRECT_FIELD_NAME, "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ) or not target.startswith(index):
+        target = local_url(request, request.GET.get(REDIRECT_FIELD_NAME))
+        if target is None or not target.startswith(index):
             target = index
         return redirect(
             f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target}, safe='/')}"

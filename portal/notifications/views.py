@@ -24,6 +24,7 @@ from portal.notifications.forms import PreferencesForm, field_name
 from portal.notifications.kinds import SELF_DIGESTED, all_kinds, kind_of
 from portal.notifications.models import Mode, SentReminder, Status
 from portal.notifications.preferences import preferences_of, preferences_set
+from portal.redirects import local_url
 
 PAGE_SIZE = 50
 
@@ -69,8 +70,7 @@ def open_notification(request):
         raise Http404 from error
     row = get_object_or_404(SentReminder, recipient=request.user, public_id=public_id)
     SentReminder.objects.filter(pk=row.pk, read_at=None).update(read_at=timezone.now())
-    local = row.url.startswith("/") and not row.url.startswith("//")
-    return redirect(row.url if local else reverse("notifications:inbox"))
+    return redirect(local_url(request, row.url) or reverse("notifications:inbox"))
 
 
 @login_required
