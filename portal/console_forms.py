@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import console
 from portal.models import Suggestion
+from portal.single_line import SingleLineFields
 from practices.models import Profession, Region
 
 SORT_CHOICES = [(key, key) for key in console.SORT_KEYS] + [
@@ -42,7 +43,7 @@ class ConsoleFilterForm(forms.Form):
         return data
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(SingleLineFields, forms.Form):
     """What to suggest (one checklist or preset), to which granted practices, and why."""
 
     item = forms.ChoiceField(label=_("Élément suggéré"))

@@ -3,6 +3,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.single_line import SingleLineFields
 from practices.models import Invitation, Job, Membership, Oversight, Practice, Profession
 from practices.roles import Role
 from practices.validators import validate_finess, validate_siret
@@ -12,7 +13,7 @@ def _sort_key(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(SingleLineFields, forms.ModelForm):
     professions = forms.MultipleChoiceField(
         label=_("Profession(s) exercée(s) au cabinet"),
         choices=Profession.choices,
@@ -75,7 +76,7 @@ class MembershipForm(forms.ModelForm):
         fields = ["role", "job"]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SingleLineFields, forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"))
     role = forms.ChoiceField(
         label=_("Rôle"),
@@ -143,7 +144,7 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class NewAccountForm(forms.Form):
+class NewAccountForm(SingleLineFields, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     password1 = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.mail import send_after_commit
 from portal.psc import services as psc_services
 from practices.models import Invitation, Job, Membership, Oversight
 from practices.roles import Role
@@ -147,7 +148,8 @@ def invitation_create(*, practice, email, role, job="", invited_by, request=None
             "job": [None, invitation.job or None],
         },
     )
-    transaction.on_commit(lambda: _send(invitation))
+    # Sent once committed; ``delivery.sent`` tells the view whether the mail left.
+    invitation.delivery = send_after_commit(lambda: _send(invitation), "invitation")
     return invitation
 
 
@@ -165,7 +167,7 @@ def invitation_resend(*, invitation: Invitation, request=None) -> None:
         target=invitation,
         changes={"expires_at": [before, invitation.expires_at]},
     )
-    transaction.on_commit(lambda: _send(invitation))
+    invitation.delivery = send_after_commit(lambda: _send(invitation), "invitation")
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.mail import send_after_commit
 from practices.models import MemberRole, Membership, Oversight, Practice
 
 PRACTICE_AUDIT_FIELDS = [
@@ -194,7 +195,7 @@ def _second_factor_reset(user, *, request=None, by: Practice | None) -> list[Pra
         practices.append(target.practice)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject, body = _mfa_reset_mail(by)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    send_after_commit(lambda: send_mail(subject, body, None, [user.email]), "second-factor reset")
     return practices
 
 

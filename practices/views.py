@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,21 +92,43 @@ def members(request):
     return render(request, "practices/members.html", context)
 
 
+def _mail_failed(request, invitation) -> bool:
+    """Tell the admin when the invitation is saved but its mail could not leave."""
+    if not invitation.delivery.failed:
+        return False
+    messages.error(
+        request,
+        _(
+            "L'invitation de %(email)s est enregistrée, mais l'e-mail n'a pas pu partir. "
+            "Réessayez avec « Renvoyer » dans quelques minutes ; si cela recommence, "
+            "contactez l'opérateur de la plateforme."
+        )
+        % {"email": invitation.email},
+    )
+    return True
+
+
+# Outside the request's transaction: the invitation is committed before its mail is
+# sent, so the page can say whether the mail left.
+@transaction.non_atomic_requests
 @practice_view(Cap.MANAGE_MEMBERS)
 def invite(request):
     practice = request.practice
     form = InvitationForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
-        invitations.invitation_create(
+        invitation = invitations.invitation_create(
             practice=practice, invited_by=request.user, request=request, **form.cleaned_data
         )
-        messages.success(
-            request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
-        )
+        if not _mail_failed(request, invitation):
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
         return redirect(_members_url(practice))
     return render(request, "practices/invite.html", {"invite_form": form})
 
 
+@transaction.non_atomic_requests
 @practice_view(Cap.MANAGE_MEMBERS)
 @require_POST
 def invitation_action(request, invitation_id, action):
@@ -114,7 +137,8 @@ def invitation_action(request, invitation_id, action):
     )
     if action == "resend":
         invitations.invitation_resend(invitation=invitation, request=request)
-        messages.success(request, _("Invitation renvoyée (l'ancien lien ne marche plus)."))
+        if not _mail_failed(request, invitation):
+            messages.success(request, _("Invitation renvoyée (l'ancien lien ne marche plus)."))
     else:
         invitations.invitation_revoke(invitation=invitation, request=request)
         messages.success(request, _("Invitation annulée."))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.plausible import PlausibleTimesMixin
+from portal.single_line import SingleLineFields
 from registry import cnil
 from registry.models import (
     CONTACT_PARTS,
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class HeaderForm(forms.ModelForm):
+class HeaderForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = RecordHeader
         fields = [
@@ -93,7 +94,7 @@ class HeaderForm(forms.ModelForm):
         return data
 
 
-class ActivityForm(PlausibleTimesMixin, forms.ModelForm):
+class ActivityForm(SingleLineFields, PlausibleTimesMixin, forms.ModelForm):
     """A. Description, B. joint controllers, C. purposes, and the health-practice additions."""
 
     class Meta:
@@ -150,7 +151,7 @@ class ActivityForm(PlausibleTimesMixin, forms.ModelForm):
         return data
 
 
-class DataCategoriesForm(forms.Form):
+class DataCategoriesForm(SingleLineFields, forms.Form):
     """D and E as on the CNIL sheet: one line per category, ticked when concerned.
 
     A ticked category requires its retention period.
@@ -235,7 +236,7 @@ class DataCategoriesForm(forms.Form):
         return any(cat in cnil.SENSITIVE_CATEGORIES for cat, _d, _r in self.chosen())
 
 
-class CustomDataForm(forms.ModelForm):
+class CustomDataForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = ActivityData
         fields = ["label", "description", "retention"]
@@ -263,7 +264,7 @@ class CustomDataForm(forms.ModelForm):
         return data
 
 
-class TransferForm(forms.ModelForm):
+class TransferForm(SingleLineFields, forms.ModelForm):
     country = forms.ChoiceField(label=_("Pays"), choices=())
 
     class Meta:
@@ -299,7 +300,11 @@ class TransferForm(forms.ModelForm):
         return data
 
 
-def _formset(model, form=forms.ModelForm, fields=None, extra=1):
+class _PartForm(SingleLineFields, forms.ModelForm):
+    pass
+
+
+def _formset(model, form=_PartForm, fields=None, extra=1):
     return forms.inlineformset_factory(
         ProcessingActivity, model, form=form, fields=fields, extra=extra, can_delete=True
     )

@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.single_line import SingleLineFields
 from practices.models import Job
 from training.models import ExternalAttestation, Module
 
@@ -49,7 +50,7 @@ class QuizForm(forms.Form):
         return {key: self.cleaned_data[name] for key, name in self.rows}
 
 
-class AttestationForm(forms.ModelForm):
+class AttestationForm(SingleLineFields, forms.ModelForm):
     valid_until = forms.DateField(
         label=_("Valable jusqu'au"),
         required=False,
@@ -93,7 +94,7 @@ class AttestationForm(forms.ModelForm):
         return data
 
 
-class AttestationMapForm(forms.Form):
+class AttestationMapForm(SingleLineFields, forms.Form):
     modules = forms.ModelMultipleChoiceField(
         label=_("Modules couverts par cette formation"),
         queryset=Module.objects.all(),

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.single_line import SingleLineFields
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -24,7 +26,7 @@ class NewDeviceCodeForm(CodeForm):
     )
 
 
-class SignupNamesForm(forms.Form):
+class SignupNamesForm(SingleLineFields, forms.Form):
     """Added to allauth's sign-up form: the new admin's name, shown to the team, on the
     registry's header and on training certificates (the address alone said nothing)."""
 

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.plausible import PlausibleTimesMixin
+from portal.single_line import SingleLineFields
 from practices.checklists.models import Answer, BackupCopy, PracticeChecklist, RestoreTest
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SingleLineFields, forms.Form):
     status = forms.ChoiceField(
         label=_("Réponse"), choices=Answer.Status.choices, widget=forms.RadioSelect
     )
@@ -32,7 +33,7 @@ CADENCES = [
 ]
 
 
-class ChecklistSettingsForm(forms.ModelForm):
+class ChecklistSettingsForm(SingleLineFields, forms.ModelForm):
     frequency = forms.ChoiceField(label=_("Fréquence"), choices=CADENCES)
     custom_rule = forms.CharField(
         label=_("Règle RRULE"),
@@ -130,13 +131,13 @@ class ChecklistSettingsForm(forms.ModelForm):
         return items
 
 
-class BackupCopyForm(forms.ModelForm):
+class BackupCopyForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = BackupCopy
         fields = ["name", "medium", "off_site", "frequency"]
 
 
-class RestoreTestForm(PlausibleTimesMixin, forms.ModelForm):
+class RestoreTestForm(SingleLineFields, PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = RestoreTest
         fields = ["tested_on", "restored", "copy", "success"]

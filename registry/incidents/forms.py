@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.plausible import ChangeReasonMixin, PlausibleTimesMixin, shown
+from portal.single_line import SingleLineFields
 from portal.timefields import LocalDateTimeField, local_times
 from registry.incidents import breach, notification
 from registry.incidents.models import (
@@ -42,7 +43,7 @@ def yes_no(label, **kwargs):
     )
 
 
-class ReportForm(PlausibleTimesMixin, forms.Form):
+class ReportForm(SingleLineFields, PlausibleTimesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Type d'incident"), choices=Kind.choices, widget=forms.RadioSelect
     )
@@ -63,7 +64,7 @@ class ReportForm(PlausibleTimesMixin, forms.Form):
         return data
 
 
-class AssessmentForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
+class AssessmentForm(SingleLineFields, ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
     personal_data = yes_no(_("Des données personnelles sont-elles concernées ?"))
     cnil_required = yes_no(
         _("La notification à la CNIL est-elle requise ?"),
@@ -177,7 +178,7 @@ class AssessmentForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
 ASSESSMENT_TEXTS = ("data_categories", "consequences", "measures", "cnil_reason", "inform_reason")
 
 
-class FilingForm(PlausibleTimesMixin, forms.ModelForm):
+class FilingForm(SingleLineFields, PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = CnilFiling
         fields = ["type", "filed_at", "reference", "delay_reason"]
@@ -249,7 +250,7 @@ class FilingCorrectionForm(ChangeReasonMixin, FilingForm):
         return data
 
 
-class CorrectionForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
+class CorrectionForm(SingleLineFields, ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
     """The admin corrects the facts of a report: its date, kind and description."""
 
     reason_always = True
@@ -284,7 +285,7 @@ class CorrectionForm(ChangeReasonMixin, PlausibleTimesMixin, forms.ModelForm):
         return data
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(SingleLineFields, forms.Form):
     """Withdrawing an incident (an error or a duplicate), or reinstating it: a reason."""
 
     reason = forms.CharField(
@@ -295,7 +296,7 @@ class WithdrawalForm(forms.Form):
     )
 
 
-class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
+class FollowUpForm(SingleLineFields, PlausibleTimesMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = [
@@ -340,7 +341,7 @@ class FollowUpForm(PlausibleTimesMixin, forms.ModelForm):
         return status
 
 
-class NotificationForm(PlausibleTimesMixin, forms.ModelForm):
+class NotificationForm(SingleLineFields, PlausibleTimesMixin, forms.ModelForm):
     """What the CNIL's online notification asks beyond the assessment (its own form: the
     assessment form is left as it is). Dates must be plausible (portal/plausible.py): none
     in the future, the end not before the start, the start not after the practice became

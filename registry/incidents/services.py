@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from portal import audit
+from portal.mail import send_after_commit
 from practices.access import same_practice
 from practices.models import Membership
 from registry.incidents.breach import ASSESSMENT_FIELDS
@@ -84,7 +85,7 @@ def incident_report(*, practice, reporter, kind, description, noticed_at, reques
         target=incident,
         changes={"kind": [None, kind]},
     )
-    transaction.on_commit(lambda: _alert_admins(incident))
+    send_after_commit(lambda: _alert_admins(incident), "incident alert")
     return incident
 
 
