@@ -4,7 +4,6 @@ from allauth.account.stages import LoginStageController
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,26 +98,19 @@ def enrol(request):
 @login_required
 @never_cache
 def recovery_codes(request):
-    """Fresh recovery codes, shown once right after enrolment (or after regeneration)."""
+    """Fresh recovery codes, shown once right after enrolment (or after regeneration).
+
+    The page carries the text file itself (a ``data:`` link): the codes are never kept
+    in the session, not even until a download.
+    """
     if not request.session.pop(SHOW_RECOVERY_SESSION_KEY, False):
         return redirect("mfa_security")
     codes = services.regenerate_recovery_codes(request.user)
-    request.session["vigie_mfa_download"] = codes
-    return render(request, "mfa/recovery_codes.html", {"codes": codes})
-
-
-@login_required
-@never_cache
-def recovery_codes_download(request):
-    codes = request.session.pop("vigie_mfa_download", None)
-    if not codes:
-        return redirect("mfa_security")
-    body = _("Codes de secours Vigie pour %(email)s (chacun ne sert qu'une fois) :") % {
+    heading = _("Codes de secours Vigie pour %(email)s (chacun ne sert qu'une fois) :") % {
         "email": request.user.email
     }
-    response = HttpResponse(body + "\n\n" + "\n".join(codes) + "\n", content_type="text/plain")
-    response["Content-Disposition"] = 'attachment; filename="vigie-codes-de-secours.txt"'
-    return response
+    download = heading + "\n\n" + "\n".join(codes) + "\n"
+    return render(request, "mfa/recovery_codes.html", {"codes": codes, "download": download})
 
 
 @login_required
