@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import exports as safe
+from portal import pdf
 from registry import cnil
 from registry.sources import annotate, basis_source, retention_with_source
 
@@ -536,6 +537,4 @@ def pdf_html(practice, header, activities) -> str:
 
 
 def to_pdf(practice, header, activities) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=pdf_html(practice, header, activities)).write_pdf()
+    return pdf.render(pdf_html(practice, header, activities))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import pdf
 from practices.access import owned, practice_view
 from practices.models import Job, Membership
 from practices.roles import Cap, can
@@ -223,7 +224,6 @@ def certificate_pdf(request, certificate_id):
 
 def certificate_document(certificate, practice) -> bytes:
     from django.conf import settings
-    from weasyprint import HTML
 
     html = render_to_string(
         "training/certificate_pdf.html",
@@ -237,7 +237,7 @@ def certificate_document(certificate, practice) -> bytes:
             + reverse("verify:code", kwargs={"code": certificate.code}),
         },
     )
-    return HTML(string=html).write_pdf()
+    return pdf.render(html)
 
 
 @practice_view(Cap.MANAGE_TRAINING)

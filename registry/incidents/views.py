@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import exports
+from portal import exports, pdf
 from portal.identifying import findings
 from practices.access import owned, practice_view
 from practices.roles import Cap, can
@@ -371,10 +371,8 @@ def register_pdf_html(practice) -> str:
 
 @practice_view(Cap.EXPORT)
 def register_pdf(request):
-    from weasyprint import HTML
-
     response = HttpResponse(
-        HTML(string=register_pdf_html(request.practice)).write_pdf(),
+        pdf.render(register_pdf_html(request.practice)),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = 'attachment; filename="registre-violations.pdf"'
