@@ -47,9 +47,20 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 
 
 def client_ip(request) -> str | None:
+    """The client's address, read through our trusted proxies (``VIGIE_TRUSTED_PROXIES``)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from django.conf import settings
+
+    address = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.VIGIE_TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies > 0 and forwarded:
+        # Our nearest proxy appended the address it saw last; n proxies → n-th from the
+        # right. Fewer entries than proxies: a request that bypassed one, use the nearest.
+        address = forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
+    return address
 
 
 def actor_label(actor) -> str:

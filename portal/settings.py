@@ -257,6 +257,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Sessions end with the browser (seed: lock your PC); no "remember me".
 ACCOUNT_SESSION_REMEMBER = False
+# "key" of login_failed is the account *and* the address (portal.mfa.adapter): a stranger's
+# wrong passwords lock the stranger out, never the person.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -356,13 +358,20 @@ WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The cache holds the rate limits (login, sign-up, password reset): shared by every web
+# worker in Redis whenever REDIS_URL is set; the in-process memory only in embedded mode.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL and env.bool("CACHE_IN_REDIS", default=False)
+        if REDIS_URL and env.bool("CACHE_IN_REDIS", default=True)
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How many proxies of ours stand in front of the web workers (0: none, REMOTE_ADDR is the
+# client). With n, the client is the n-th address from the right of X-Forwarded-For (each
+# proxy appends the address it received from); the entries left of it are the client's own
+# and cannot be trusted. Used by the rate limits and the audit trail.
+VIGIE_TRUSTED_PROXIES = env.int("VIGIE_TRUSTED_PROXIES", default=0)
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,27 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from portal.audit import client_ip
 from portal.mfa.signals import SHOW_RECOVERY_SESSION_KEY
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth adapter: the TOTP stage after the password check."""
+    """allauth adapter: the TOTP stage after the password check; the client's address read
+    through our trusted proxies; failed passwords counted per account and address."""
+
+    def get_client_ip(self, request):
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failures per account ("key"): anyone could lock a person out by
+        # typing wrong passwords for their address. Per account and address, the stranger
+        # locks only themselves out (the per-address limit still holds across accounts).
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"
 
     def get_login_stages(self):
         return [*super().get_login_stages(), "portal.mfa.stages.TOTPStage"]
