@@ -68,8 +68,28 @@ def test_database_and_redis_keep_their_data_in_volumes():
     assert set(COMPOSE["volumes"]) >= {"pgdata"}
 
 
-def test_mail_catcher_has_a_web_ui():
-    assert any(str(p).endswith("8025") for p in SERVICES["mail"]["ports"])
+def _published(port) -> tuple[str, str]:
+    """(host address, container port) of a compose port, short or long syntax."""
+    if isinstance(port, dict):
+        return port.get("host_ip", ""), str(port.get("target"))
+    parts = str(port).split(":")
+    host_ip = parts[0] if len(parts) == 3 else ""
+    return host_ip, parts[-1]
+
+
+def test_mail_catcher_web_ui_is_reachable_from_this_host_only():
+    """Issue 19, item 8: Mailpit has no password; published on every interface, anyone on
+    the network read every mail (invitation links, password resets)."""
+    ports = [_published(p) for p in SERVICES["mail"].get("ports", [])]
+    assert ("127.0.0.1", "8025") in ports
+    for host_ip, target in ports:
+        assert host_ip in ("127.0.0.1", "::1", "[::1]"), f"mail port {target} on {host_ip or 'all'}"
+
+
+def test_no_service_but_web_is_published_on_every_interface():
+    for name, service in SERVICES.items():
+        for host_ip, target in (_published(p) for p in service.get("ports", [])):
+            assert name == "web" or host_ip in ("127.0.0.1", "::1", "[::1]"), (name, target)
 
 
 def test_dockerfile_installs_pango_for_weasyprint_and_the_locked_requirements():
