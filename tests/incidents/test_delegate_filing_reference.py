@@ -25,9 +25,10 @@ def test_a_delegate_does_not_see_the_reference_of_an_unshared_incident(cast):
     page = cast.client("delegate").get(url(cast, "detail", incident)).content.decode()
     assert "29/11/2026" in page  # the filing itself (its date) is shown
     assert "Dossier CNIL 2026-77" not in page
-    assert "Dossier CNIL 2026-77" in cast.client("admin").get(
-        url(cast, "detail", incident)
-    ).content.decode()
+    assert (
+        "Dossier CNIL 2026-77"
+        in cast.client("admin").get(url(cast, "detail", incident)).content.decode()
+    )
 
 
 def test_a_delegate_sees_it_once_the_incident_is_shared(cast):

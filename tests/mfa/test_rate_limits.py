@@ -9,8 +9,10 @@ stranger lock a person out.
   stranger out, not the person.
 """
 
+import uuid
+
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.urls import reverse
 
 from portal.audit import client_ip
@@ -97,23 +99,25 @@ def test_the_audit_trail_records_the_same_client_address(
 def test_failures_are_counted_in_redis_shared_by_every_worker(client, settings, redis_url):
     import redis
 
-    # The cache Vigie's settings choose when REDIS_URL is set, as in production.
-    settings.CACHES = settings_of({"VIGIE_ENV": "development", "REDIS_URL": redis_url}, ["CACHES"])[
-        "CACHES"
-    ]
+    # The cache Vigie's settings choose when REDIS_URL is set, as in production, under a
+    # key prefix of its own: never flushed, the Redis database may be shared.
+    shared = settings_of({"VIGIE_ENV": "development", "REDIS_URL": redis_url}, ["CACHES"])
+    prefix = f"vigie-test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {**shared["CACHES"]["default"], "KEY_PREFIX": prefix}}
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
-    caches["default"].clear()
+    raw = redis.Redis.from_url(redis_url)
     try:
         user, _secret = enrolled_user()
         for _ in range(3):
             attempt(client, user, "mauvais-mot-de-passe", PERSON, proxies=False)
-        raw = redis.Redis.from_url(redis_url)
-        assert any(b"login_failed" in key for key in raw.keys("*"))
-        assert (
-            "Trop de tentatives" in attempt(client, user, PASSWORD, PERSON, False).content.decode()
-        )
+        # Counted in Redis, where every other worker reads the same count.
+        assert any(b"login_failed" in key for key in raw.keys(f"{prefix}:*"))
+        blocked = attempt(client, user, PASSWORD, PERSON, proxies=False)
+        assert "Trop de tentatives" in blocked.content.decode()
     finally:
-        caches["default"].clear()
+        keys = raw.keys(f"{prefix}:*")
+        if keys:
+            raw.delete(*keys)
 
 
 def test_production_with_redis_uses_the_shared_cache_and_embedded_mode_memory():
