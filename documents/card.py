@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents import crisis
+from portal.pdf import render as render_pdf
 from portal.texts import local
 from practices.checklists.models import BackupCopy
 from registry.incidents import breach
@@ -119,6 +120,4 @@ def html(data: dict, printed_at, language: str) -> str:
 
 
 def pdf(data: dict, printed_at, language: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html(data, printed_at, language)).write_pdf()
+    return render_pdf(html(data, printed_at, language))

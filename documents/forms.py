@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import CrisisContacts
+from portal.single_line import SingleLineFields
 
 # A French number: 0 then 9 digits (not 00), or +33 / 0033 then 9 digits; a 4-digit short
 # number (3xxx, as insurers' assistance lines); separators (space . -) are ignored.
@@ -79,7 +80,7 @@ def plausible_email(value: str) -> str:
     return value
 
 
-class CrisisContactsForm(forms.ModelForm):
+class CrisisContactsForm(SingleLineFields, forms.ModelForm):
     class Meta:
         model = CrisisContacts
         fields = [

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from documents.notice import content
+from portal.pdf import render as render_pdf
 from portal.texts import local
 from registry import cnil
 
@@ -113,9 +114,7 @@ def html(practice, data, generated_at, language: str, size: str = "a4") -> str:
 
 
 def pdf(practice, data, generated_at, language: str, size: str = "a4") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html(practice, data, generated_at, language, size)).write_pdf()
+    return render_pdf(html(practice, data, generated_at, language, size))
 
 
 def web_html(practice, data, generated_at, language: str) -> str:

@@ -74,7 +74,7 @@ def test_weasyprint_is_used_only_through_portal_pdf():
     users = []
     paths = [
         p
-        for app in ("portal", "practices", "registry", "training")
+        for app in ("portal", "practices", "registry", "training", "documents")
         for p in (ROOT / app).rglob("*.py")
     ]
     for path in paths:
