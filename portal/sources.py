@@ -122,11 +122,11 @@ def html(entry):
     """The same line for a page, each reference linked to its official text."""
     items = []
     for source in parse(entry):
-        reference = (
-            format_html('<a href="{}" rel="noopener">{}</a>', source.url, source.reference)
-            if source.url
-            else source.reference
-        )
+        # The reference names a French text as it is titled: marked French, so that an
+        # English page reads it out in French.
+        reference = format_html('<cite lang="fr">{}</cite>', source.reference)
+        if source.url:
+            reference = format_html('<a href="{}" rel="noopener">{}</a>', source.url, reference)
         text = format_html(
             "{}{}",
             format_html(

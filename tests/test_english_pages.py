@@ -26,15 +26,19 @@ FRENCH = re.compile(
 
 
 class VisibleText(HTMLParser):
-    """Text a reader sees: no script, style or title; plus labels read out (aria-label)."""
+    """Text a reader sees: no script, style or title, no French text cited as such (a source's
+    title); plus labels read out (aria-label)."""
 
     def __init__(self):
         super().__init__()
-        self.parts, self.skip = [], 0
+        self.parts, self.skip, self.cites = [], 0, []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "title"):
             self.skip += 1
+        if tag == "cite":  # a French text cited by its title is French on purpose
+            self.cites.append(("lang", "fr") in attrs)
+            self.skip += self.cites[-1]
         for name, value in attrs:
             if name in ("aria-label", "placeholder", "title") and value:
                 self.parts.append(value)
@@ -42,6 +46,8 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "title"):
             self.skip -= 1
+        if tag == "cite" and self.cites:
+            self.skip -= self.cites.pop()
 
     def handle_data(self, data):
         if not self.skip:

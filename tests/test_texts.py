@@ -29,4 +29,6 @@ def test_a_reflex_without_english_shows_its_french_text(monkeypatch):
         breach, "_reflex_file", lambda: {"kinds": {"other": [{"key": "k", "fr": "Noter"}]}}
     )
     with translation.override("en"):
-        assert breach.reflexes_for("other") == [{"key": "k", "text": "Noter", "note": False}]
+        assert breach.reflexes_for("other") == [
+            {"key": "k", "text": "Noter", "note": False, "source": []}
+        ]

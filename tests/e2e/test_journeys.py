@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from practices.models import Membership, Practice
+from registry.incidents.breach import reflexes_for
 from registry.incidents.models import Incident
 from registry.models import ProcessingActivity
 from tests.e2e.axe import assert_accessible
@@ -46,13 +47,14 @@ def test_staff_member_reports_a_ransomware_attack_and_ticks_the_reflexes(page):
     page.wait_for_url(re.compile(r".*/incidents/[0-9a-f-]{36}/$"))
     assert "Incident signalé" in page.inner_text(".messages")
     check(page, "incident page")
-    buttons = page.locator("form[action$='/reflexe/'] button")
-    reflexes = buttons.count()
-    assert reflexes == 6
+    to_tick = "form[action$='/reflexe/']:not(:has(input[name=undo])) button"
+    reflexes = page.locator(to_tick).count()
+    assert reflexes == len(reflexes_for("ransomware"))
     for _ in range(reflexes):
-        page.locator("form[action$='/reflexe/'] button").first.click()
+        page.locator(to_tick).first.click()
         page.wait_for_load_state()
-    assert page.locator("form[action$='/reflexe/']").count() == 0
+    assert page.locator(to_tick).count() == 0
+    assert page.locator("form:has(input[name=undo])").count() == reflexes  # each undoable
     assert page.locator("text=/Fait le .* par /").count() == reflexes
 
     incident = Incident.objects.get(practice=practice)
