@@ -38,7 +38,7 @@ class TestFiche:
     def test_retention_and_legal_basis_show_their_source(self, cast, cctv):
         html = cast.client("staff").get(fiche_url(cast, cctv)).content.decode()
         assert "1 mois au plus (art. L252-5 CSI)" in html
-        assert "art. L252-5 CSI</a>, vérifié le 04/12/2026" in html
+        assert "art. L252-5 CSI</cite></a>, vérifié le 04/12/2026" in html
         assert "Proposition du modèle de Vigie, à valider par le cabinet." in html
         assert "(à valider)" in html
         assert "corrigé depuis" not in html
@@ -85,7 +85,7 @@ def test_a_lesson_shows_its_sources(cast, modules):
     client.post(training_url(cast, "start"), {"module": modules[5].key})
     attempt = modules[5].attempts.get()
     html = client.get(training_url(cast, "lesson", attempt_id=attempt.public_id, position=2))
-    assert "art. L1111-8 CSP</a>, vérifié le 04/12/2026" in html.content.decode()
+    assert "art. L1111-8 CSP</cite></a>, vérifié le 04/12/2026" in html.content.decode()
 
 
 @time_machine.travel("2026-12-04 10:00 +01:00", tick=False)
@@ -111,7 +111,7 @@ def test_a_checklist_item_shows_its_source(cast):
         .content.decode()
     )
     assert "pas certifié HDS" in html
-    assert "art. L1111-8 et L1110-4 CSP</a>, vérifié le 04/12/2026" in html
+    assert "art. L1111-8 et L1110-4 CSP</cite></a>, vérifié le 04/12/2026" in html
 
 
 def test_the_ransomware_reflexes_name_their_sources(cast):
@@ -135,7 +135,7 @@ def test_the_ransomware_reflexes_name_their_sources(cast):
     )
     assert "Ne pas payer la rançon" in html and "No More Ransom" in html
     assert "volontaire pour un cabinet libéral" in html
-    assert "art. 33.1 et 33.5 RGPD</a>, vérifié le 04/12/2026" in html
+    assert "art. 33.1 et 33.5 RGPD</cite></a>, vérifié le 04/12/2026" in html
 
 
 @pytest.fixture
@@ -169,4 +169,4 @@ def test_the_assessment_says_in_doubt_notify_and_availability(cast):
     assert "En cas de doute, notifiez" in html
     assert "la perte de disponibilité reste une violation" in html
     assert "données chiffrées et illisibles → pas de risque" not in html
-    assert "art. 33.1, 33.5 et 34 RGPD</a>, vérifié le 04/12/2026" in html
+    assert "art. 33.1, 33.5 et 34 RGPD</cite></a>, vérifié le 04/12/2026" in html
