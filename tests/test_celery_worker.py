@@ -1,5 +1,6 @@
 """A real Celery worker, started as a process, runs a task sent through a real Redis."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -13,6 +14,21 @@ from portal.celery import app
 from portal.tasks import heartbeat
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def forget_connections():
+    """Drop the broker pools and the result backend the app cached for an earlier test's
+    URLs (the delivery tests use another Redis database and no result backend): whatever
+    ran before, this test sends and reads through the URLs it set."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app._backend_cache = None
+    with contextlib.suppress(AttributeError):
+        del app._local.backend
+    with contextlib.suppress(AttributeError, KeyError):
+        app.__dict__["amqp"]._producer_pool = None
 
 
 @pytest.fixture
@@ -52,10 +68,12 @@ def worker(redis_url):
     )
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
+    forget_connections()
     try:
         yield queue
     finally:
         app.conf.update(saved)
+        forget_connections()
         process.terminate()
         try:
             process.wait(timeout=20)
