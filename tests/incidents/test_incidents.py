@@ -68,6 +68,13 @@ class TestClock:
 
 
 class TestReport:
+    @pytest.fixture(autouse=True)
+    def the_day_after(self):
+        """The incidents typed here were noticed on 28/11/2026 at 09:15: reported the next
+        day (later than 30 days, a date asks to be confirmed)."""
+        with time_machine.travel(datetime(2026, 11, 29, 10, 0, tzinfo=PARIS)):
+            yield
+
     def test_staff_reports_in_one_form_and_the_admin_is_alerted(
         self, cast, django_capture_on_commit_callbacks
     ):
