@@ -1,6 +1,8 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from portal.models import AuditEvent
@@ -9,6 +11,7 @@ from practices.checklists.backups import badge
 from practices.checklists.models import BackupCopy, PracticeChecklist, RestoreTest, Template
 
 TODAY = date(2026, 11, 28)
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def copy(cast, name, medium, off_site=False, practice=None):
@@ -69,6 +72,7 @@ class TestPages:
     def url(self, cast):
         return reverse("checklists:backups", kwargs={"practice_slug": cast.practice.slug})
 
+    @time_machine.travel(datetime(2026, 11, 28, 10, 0, tzinfo=PARIS))  # tested 8 days ago
     def test_staff_records_a_restore_test_from_a_copy_of_this_practice_only(self, cast):
         own = copy(cast, "Disque", "disk")
         foreign = copy(cast, "Autre", "disk", practice=cast.other_practice)
