@@ -5,8 +5,9 @@ round again) or never (the spring night, 02:00 jumps to 03:00), so an incident s
 that night could not be recorded at all. This field reads such a time the way the ``zoneinfo``
 default (``fold=0``) does:
 
-* twice: its first occurrence, in summer time: the earlier instant, so a deadline counted from
-  it (the 72 hours) never ends later than the law's;
+* twice: its second occurrence (winter time) once that one has passed, else its first: a
+  time typed about what has happened, so the latest moment it can mean that is not still to
+  come (typed at 02:20 the second time round, it is that 02:20, not the hour before);
 * never: with the offset before the change, so 02:30 is 03:30 summer time, what the clock on
   the wall showed once it had moved.
 """
@@ -28,7 +29,11 @@ class LocalDateTimeField(forms.DateTimeField):
                 raise
         with timezone.override(UTC):  # parsed as is, wall clock kept
             naive = super().to_python(value).replace(tzinfo=None)
-        return naive.replace(tzinfo=timezone.get_current_timezone())
+        first = naive.replace(tzinfo=timezone.get_current_timezone())  # fold=0
+        second = first.replace(fold=1)  # later than first only when the hour came twice
+        # Compared in UTC: between two times of one zone, Python ignores the fold.
+        later = second.astimezone(UTC) > first.astimezone(UTC)
+        return second if later and second <= timezone.now() else first
 
 
 def local_times(model_field, **kwargs):

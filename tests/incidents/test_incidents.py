@@ -274,6 +274,7 @@ class TestDecisions:
         )
         assert response.status_code == 302
 
+    @time_machine.travel(datetime(2026, 12, 4, 10, 0, tzinfo=PARIS))  # nights: test_timefields
     def test_reopened_assessment_shows_the_decisions_and_saving_again_keeps_them(self, cast):
         incident = make(cast)
         data = {
