@@ -113,7 +113,7 @@ def activity_save(
         for row in formset.deleted_objects:
             row.delete()
     refresh(activity)
-    activity = ProcessingActivity.objects.get(pk=activity.pk)
+    activity = ProcessingActivity.objects.get(practice=activity.practice_id, pk=activity.pk)
     changes = audit.diff(before, history_snapshot(activity))
     if created or changes:  # saved as it was: nothing for the history
         audit.record(

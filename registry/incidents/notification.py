@@ -69,7 +69,7 @@ def stored(details: NotificationDetails) -> NotificationDetails:
     """The details as saved (a bound form writes the typed values on its instance)."""
     if details.pk is None:
         return NotificationDetails(incident=details.incident, practice=details.practice)
-    return NotificationDetails.objects.get(pk=details.pk)
+    return NotificationDetails.objects.get(practice=details.practice_id, pk=details.pk)
 
 
 def prefill_contact(details: NotificationDetails, header) -> None:
