@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import timedelta
 
@@ -73,20 +74,57 @@ def confirm_totp(*, device: EncryptedTOTPDevice, token: str, replacing: bool = F
     return True
 
 
-def throttle_message(device) -> str | None:
-    """A French sentence saying how long to wait, or None when a code may be tried."""
+# A wait shorter than this is not worth a sentence: typing the next code takes longer.
+WAIT_WORTH_TELLING = 5
+
+
+def throttle_wait(device) -> int:
+    """Whole seconds before the device accepts another code (0: a code may be tried now).
+
+    django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s, 8 s…)."""
     if device is None:
-        return None
+        return 0
     allowed, info = device.verify_is_allowed()
     if allowed:
-        return None
+        return 0
     locked_until = (info or {}).get("locked_until")
-    seconds = max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+    if locked_until is None:
+        return 1
+    return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+
+
+def throttle_message(device) -> str | None:
+    """The sentence saying how long to wait, or None when there is no wait worth telling.
+
+    A first wrong code locks the device for one second: the person is told the code is
+    wrong, not to wait (the next code cannot be typed in under a second anyway)."""
+    seconds = throttle_wait(device)
+    if seconds < WAIT_WORTH_TELLING:
+        return None
     return ngettext(
         "Trop d'essais incorrects. Patientez %(seconds)s seconde avant de réessayer.",
         "Trop d'essais incorrects. Patientez %(seconds)s secondes avant de réessayer.",
         seconds,
     ) % {"seconds": seconds}
+
+
+def blocked(device) -> str | None:
+    """Before a code is checked: why it cannot be checked now, or None.
+
+    A code sent during a short wait is not checked (it may well be right), so it is asked
+    for again in a few seconds rather than called wrong."""
+    seconds = throttle_wait(device)
+    if seconds >= WAIT_WORTH_TELLING:
+        return throttle_message(device)
+    if seconds:
+        return _("Un code vient d'être refusé : réessayez dans quelques secondes.")
+    return None
+
+
+def wrong_code(device, wrong: str) -> str:
+    """After a wrong code: ``wrong``, and the wait it caused when that wait is worth telling."""
+    waiting = throttle_message(device)
+    return f"{wrong} {waiting}" if waiting else wrong
 
 
 def _is_app_code(token: str) -> bool:
@@ -103,9 +141,9 @@ def verify_second_factor(user, token: str):
     totp = confirmed_totp(user)
     if totp is None:
         return None, _("Aucune application d'authentification n'est enregistrée.")
-    waiting = throttle_message(totp)
-    if waiting:
-        return None, waiting
+    refused = blocked(totp)
+    if refused:
+        return None, refused
     if _is_app_code(token):
         if totp.verify_token(token):
             return totp, None
@@ -114,9 +152,12 @@ def verify_second_factor(user, token: str):
         if recovery is not None and token and recovery.verify_token(token):
             return recovery, None
         totp.throttle_increment(commit=True)
-    return None, _(
-        "Ce code n'est pas valable. Saisissez le code à 6 chiffres affiché maintenant par "
-        "votre application, ou un code de secours."
+    return None, wrong_code(
+        totp,
+        _(
+            "Code incorrect. Saisissez le code à 6 chiffres affiché maintenant par votre "
+            "application, ou un code de secours."
+        ),
     )
 
 

@@ -63,7 +63,8 @@ def authenticate(request):
             mark_verified(request, user, device)
             return stage.exit()
         form.add_error("code", error)
-    waiting = services.throttle_message(services.confirmed_totp(user))
+    # On arrival, a long wait still running is said once; after a refused code, its error says it.
+    waiting = None if form.errors else services.throttle_message(services.confirmed_totp(user))
     return render(request, "mfa/authenticate.html", {"form": form, "waiting": waiting})
 
 
@@ -80,18 +81,19 @@ def enrol(request):
     device = services.pending_totp(user, request.session)
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
-            request.session.pop(services.PENDING_SESSION_KEY, None)
-            request.session[SHOW_RECOVERY_SESSION_KEY] = True
-            mark_verified(request, user, device)
-            # The codes come first, whatever page the login was heading to.
-            stage.login.redirect_url = reverse("mfa_recovery_codes")
-            return stage.exit()
-        form.add_error(
-            "code",
-            services.throttle_message(device)
-            or _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et réessayez."),
-        )
+        error = services.blocked(device)
+        if error is None:
+            if services.confirm_totp(device=device, token=form.cleaned_data["code"]):
+                request.session.pop(services.PENDING_SESSION_KEY, None)
+                request.session[SHOW_RECOVERY_SESSION_KEY] = True
+                mark_verified(request, user, device)
+                # The codes come first, whatever page the login was heading to.
+                stage.login.redirect_url = reverse("mfa_recovery_codes")
+                return stage.exit()
+            error = services.wrong_code(
+                device, _("Code incorrect. Vérifiez l'heure de votre téléphone et réessayez.")
+            )
+        form.add_error("code", error)
     return render(request, "mfa/enrol.html", _enrolment_context(device, form))
 
 
@@ -144,17 +146,17 @@ def replace_device(request):
     form = NewDeviceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        if services.confirm_totp(device=device, token=code, replacing=True):
-            request.session.pop(services.PENDING_SESSION_KEY, None)
-            otp_login(request, device)
-            messages.success(
-                request, _("Votre nouvelle application d'authentification est active.")
-            )
-            return redirect("mfa_security")
-        form.add_error(
-            "code",
-            services.throttle_message(device) or _("Ce code ne correspond pas. Réessayez."),
-        )
+        error = services.blocked(device)
+        if error is None:
+            if services.confirm_totp(device=device, token=code, replacing=True):
+                request.session.pop(services.PENDING_SESSION_KEY, None)
+                otp_login(request, device)
+                messages.success(
+                    request, _("Votre nouvelle application d'authentification est active.")
+                )
+                return redirect("mfa_security")
+            error = services.wrong_code(device, _("Code incorrect. Réessayez."))
+        form.add_error("code", error)
     return render(request, "mfa/replace.html", _enrolment_context(device, form))
 
 

@@ -1,6 +1,7 @@
 """Ways around the second factor that must stay closed, and the device's own arithmetic."""
 
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -76,9 +77,11 @@ def test_recovery_code_typed_in_capitals_with_a_dash_works(client):
 def test_wrong_recovery_codes_are_throttled_too(client):
     user, secret = enrolled_user()
     login_password(client, user)
-    for _ in range(3):
-        client.post(reverse("mfa_authenticate"), {"code": "abcdefabcd"})
-    response = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
+    with time_machine.travel(time.time(), tick=False) as clock:
+        for attempt in range(4):
+            clock.shift(2**attempt)  # each wrong code doubles the wait: 1, 2, 4, then 8 s
+            client.post(reverse("mfa_authenticate"), {"code": "abcdefabcd"})
+        response = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
     assert "Patientez" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

@@ -69,7 +69,10 @@ def test_wrong_then_right_code_logs_in_verified(client):
     login_password(client, user)
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert wrong.status_code == 200
-    assert "pas valable" in wrong.content.decode()
+    page = wrong.content.decode()
+    assert "Code incorrect" in page
+    # A first wrong code locks for one second only: nothing about waiting.
+    assert "Patientez" not in page and "Trop d" not in page
     assert "_auth_user_id" not in client.session
     with time_machine.travel(time.time() + 3, tick=False):
         right = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
@@ -105,13 +108,61 @@ def test_recovery_code_works_once(client):
 
 
 def test_repeated_failures_are_throttled_with_a_waiting_time(client):
+    """1 s, 2 s, 4 s are not told; the fourth wrong code locks for 8 s and says so."""
     user, secret = enrolled_user()
     login_password(client, user)
-    for _ in range(3):
+    start = time.time()
+    with time_machine.travel(start, tick=False) as clock:
+        for attempt in range(3):
+            page = client.post(reverse("mfa_authenticate"), {"code": "123456"})
+            assert "Code incorrect" in page.content.decode()
+            assert "Patientez" not in page.content.decode(), attempt
+            clock.shift(2**attempt)
+        fourth = client.post(reverse("mfa_authenticate"), {"code": "123456"}).content.decode()
+        assert "Code incorrect" in fourth and "Patientez 8 secondes" in fourth
+        clock.shift(3)
+        # Still locked: even the right code is not checked, and the wait left is told.
+        response = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
+        assert "Patientez 5 secondes" in response.content.decode()
+        assert "Code incorrect" not in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        clock.shift(5)
+        assert client.post(reverse("mfa_authenticate"), {"code": totp(secret)}).status_code == 302
+
+
+def test_a_code_sent_during_a_short_wait_is_asked_again_not_called_wrong(client):
+    user, secret = enrolled_user()
+    login_password(client, user)
+    with time_machine.travel(time.time(), tick=False) as clock:
         client.post(reverse("mfa_authenticate"), {"code": "123456"})
-    response = client.post(reverse("mfa_authenticate"), {"code": totp(secret)})
-    assert "Patientez" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+        clock.shift(0.4)
+        early = client.post(reverse("mfa_authenticate"), {"code": totp(secret)}).content.decode()
+        assert "réessayez dans quelques secondes" in early
+        assert "Code incorrect" not in early and "Patientez" not in early
+        assert "_auth_user_id" not in client.session
+        clock.shift(1)
+        assert client.post(reverse("mfa_authenticate"), {"code": totp(secret)}).status_code == 302
+
+
+def test_a_wrong_first_code_at_enrolment_says_code_incorrect(client):
+    user = UserFactory()
+    login_password(client, user)
+    client.get(reverse("mfa_enrol"))
+    page = client.post(reverse("mfa_enrol"), {"code": "000000"}).content.decode()
+    assert "Code incorrect" in page
+    assert "Patientez" not in page and "Trop d" not in page
+
+
+@pytest.mark.parametrize("stage", ["mfa_enrol", "mfa_authenticate"])
+def test_a_login_stopped_halfway_can_be_cancelled(client, stage):
+    """The enrolment page is no dead end: a logout button clears the half-done login."""
+    user = UserFactory() if stage == "mfa_enrol" else enrolled_user()[0]
+    login_password(client, user)
+    page = client.get(reverse(stage)).content.decode()
+    assert f'action="{reverse("account_logout")}"' in page
+    assert "Annuler et se déconnecter" in page
+    client.post(reverse("account_logout"))
+    assert client.get(reverse(stage))["Location"] == reverse("account_login")
 
 
 def test_first_login_forces_enrolment_then_shows_recovery_codes(client):
