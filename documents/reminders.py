@@ -10,7 +10,11 @@ from documents.models import Printing
 from portal.reminders import Due, Kind
 
 KINDS = {
-    "notice.outdated": Kind("notice.outdated", _("Information des patients à mettre à jour")),
+    "notice.outdated": Kind(
+        "notice.outdated",
+        _("Information des patients à mettre à jour"),
+        audience=frozenset({"admin"}),
+    ),
 }
 
 

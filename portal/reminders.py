@@ -79,6 +79,9 @@ class Kind:
     # ``digest(user, row) -> dict | None``: the content of a kind that is a digest itself,
     # computed when the mail is written; None: nothing to say, no mail.
     digest: Callable | None = None
+    # The roles whose holders may receive it (its ``Due`` rows name only these): the
+    # preferences page lists a kind only to a person holding one of them.
+    audience: frozenset[str] = frozenset({"admin", "staff"})
 
     def sentence(self, context: dict, step: str) -> str:
         if self.headline is None:

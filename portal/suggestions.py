@@ -187,7 +187,10 @@ def _pending(context: dict, step: str) -> str:
 
 KINDS = {
     "suggestion.pending": Kind(
-        "suggestion.pending", _("Suggestion d'un délégué à examiner"), headline=_pending
+        "suggestion.pending",
+        _("Suggestion d'un délégué à examiner"),
+        headline=_pending,
+        audience=frozenset({"admin"}),
     ),
 }
 

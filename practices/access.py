@@ -72,12 +72,50 @@ def practice_view(capability: str = Cap.VIEW):
                 return redirect_to_login(request.get_full_path())
             resolve_practice(request, practice_slug)
             require(request, capability)
+            remember(request)
             return view(request, *args, **kwargs)
 
         wrapper.vigie_capability = capability
         return wrapper
 
     return decorator
+
+
+LAST_PRACTICE_KEY = "vigie_last_practice"
+
+
+def remember(request) -> None:
+    """Keep the member's current practice in the session, for the pages outside any practice
+    (notifications, account security) to keep its menu and its « Signaler un incident »."""
+    member = request.role in (Role.ADMIN, Role.STAFF)
+    if member and request.session.get(LAST_PRACTICE_KEY) != request.practice.slug:
+        request.session[LAST_PRACTICE_KEY] = request.practice.slug
+
+
+def keeps_practice(view):
+    """Decorate a page outside any practice: it shows the last practice the person worked
+    in, if they are still one of its members (else their only practice, if they have one).
+    The session holds a slug only: a practice is shown only through a live membership."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and getattr(request, "practice", None) is None:
+            membership = _remembered_membership(request)
+            if membership is not None:
+                request.practice, request.role = membership.practice, membership.role
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _remembered_membership(request) -> Membership | None:
+    """One query: the remembered practice's membership, or the person's only one."""
+    slug = request.session.get(LAST_PRACTICE_KEY)
+    mine = Membership.objects.filter(user=request.user).select_related("practice__region")
+    found = list(mine.filter(practice__slug=slug)[:1] if slug else mine[:2])
+    if slug and not found:
+        found = list(mine[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def owned(queryset_or_model, practice: Practice, **lookup):

@@ -19,7 +19,10 @@ def _expiring(context: dict, step: str) -> str:
 
 KINDS = {
     "invitation.expiring": Kind(
-        "invitation.expiring", _("Invitation bientôt expirée"), headline=_expiring
+        "invitation.expiring",
+        _("Invitation bientôt expirée"),
+        headline=_expiring,
+        audience=frozenset({"admin"}),
     ),
 }
 LEAD = timedelta(hours=48)

@@ -19,7 +19,10 @@ def _review(context: dict, step: str) -> str:
 
 KINDS = {
     "registry.review_due": Kind(
-        "registry.review_due", _("Fiche du registre à relire"), headline=_review
+        "registry.review_due",
+        _("Fiche du registre à relire"),
+        headline=_review,
+        audience=frozenset({"admin"}),
     ),
 }
 

@@ -16,6 +16,7 @@ from portal.mfa.forms import CodeForm, NewDeviceCodeForm
 from portal.mfa.signals import SHOW_RECOVERY_SESSION_KEY, mark_verified
 from portal.mfa.stages import STAGE_KEY
 from portal.psc import services as psc_services
+from practices.access import keeps_practice
 
 COMPATIBLE_APPS = [
     "FreeOTP",
@@ -99,6 +100,7 @@ def enrol(request):
 
 @login_required
 @never_cache
+@keeps_practice
 def recovery_codes(request):
     """Fresh recovery codes, shown once right after enrolment (or after regeneration).
 
@@ -116,6 +118,7 @@ def recovery_codes(request):
 
 
 @login_required
+@keeps_practice
 def security(request):
     psc_account = psc_services.linked_account(request.user)
     return render(
@@ -140,6 +143,7 @@ def regenerate_codes(request):
 
 @reauthentication_required
 @never_cache
+@keeps_practice
 def replace_device(request):
     """A new authenticator, confirmed with its own code before the old one is removed."""
     device = services.pending_totp(request.user, request.session)

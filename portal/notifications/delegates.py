@@ -30,6 +30,7 @@ KINDS = {
         _("Résumé hebdomadaire des cabinets suivis"),
         headline=_weekly,
         template="delegate_weekly",
+        audience=frozenset({"delegate"}),
         digest=lambda user, row: digest_of(user, row),
     ),
 }

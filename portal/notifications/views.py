@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.notifications import tokens
 from portal.notifications.emails import headline
 from portal.notifications.forms import PreferencesForm, field_name
-from portal.notifications.kinds import SELF_DIGESTED, all_kinds, kind_of
+from portal.notifications.kinds import all_kinds, kind_of
 from portal.notifications.models import Mode, SentReminder, Status
 from portal.notifications.preferences import preferences_of, preferences_set
 from portal.redirects import local_url
+from practices.access import keeps_practice
 
 PAGE_SIZE = 50
 
@@ -35,6 +36,7 @@ def inbox_of(user):
 
 @login_required
 @require_GET
+@keeps_practice
 def inbox(request):
     """Newest first, 50 a page: two counts (pages, unread) and the page with its practices."""
     page = Paginator(inbox_of(request.user).select_related("practice"), PAGE_SIZE).get_page(
@@ -81,13 +83,14 @@ def mark_all_read(request):
 
 
 def _kinds_for(user):
-    """Kinds a person may set: delegate digests only for people overseeing a practice."""
-    from practices.models import Oversight
+    """Kinds a person may set: those their roles can receive (an administrator's kinds to
+    administrators, the delegates' digest to people overseeing a practice; 2 queries)."""
+    from practices.models import Membership, Oversight
 
-    kinds = list(all_kinds().values())
-    if not Oversight.objects.filter(delegate=user, revoked_at=None).exists():
-        kinds = [kind for kind in kinds if kind.key not in SELF_DIGESTED]
-    return kinds
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if Oversight.objects.filter(delegate=user, revoked_at=None).exists():
+        roles.add("delegate")
+    return [kind for kind in all_kinds().values() if kind.audience & roles]
 
 
 def _preferences_page(request, *, proposal=None, notice="", status=200):
@@ -118,12 +121,14 @@ def _preferences_page(request, *, proposal=None, notice="", status=200):
 
 
 @login_required
+@keeps_practice
 def preferences(request):
     return _preferences_page(request)
 
 
 @login_required
 @require_GET
+@keeps_practice
 def unsubscribe(request, token):
     """The link of a reminder mail: the preferences, with that kind proposed "no e-mail".
 

@@ -39,6 +39,7 @@ KINDS = {
         _("Délai de 72 heures d'un incident"),
         urgent=True,
         headline=_deadline,
+        audience=frozenset({"admin"}),
     ),
 }
 STEPS = [
