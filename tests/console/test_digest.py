@@ -7,15 +7,15 @@ import pytest
 
 from portal import console
 from practices.checklists.models import Run
-from tests.console.conftest import NOW, audit_at, build_known
+from tests.console.conftest import NOW, audit_at, build_known, in_good_order
 from tests.factories import OversightFactory, PracticeFactory
 
 SINCE = NOW - timedelta(days=7)
 
 
 @pytest.fixture
-def known(cast, frozen, stand_in_spaces):
-    build_known(cast.practice, stand_in_spaces)
+def known(cast, frozen):
+    build_known(cast.practice, cast.admin)
     return cast
 
 
@@ -26,7 +26,7 @@ def test_what_changed_this_week(known):
     assert lilas["url"] == "/p/cabinet-des-lilas/"
     # Created in the week: I1 (100 h ago), I2 (80 h), I4 (10 h), I5 (100 h); I3 (200 h) not.
     # Runs completed in the week: none (12 and 15 days ago). Fixed: one answer, yesterday.
-    # Stand-in spaces: 2 registry reviews, 3 trainings passed.
+    # The registry's and training's own: 2 fiches reviewed, 3 passes, yesterday.
     assert lilas["changes"] == {
         "incidents_new": 4,
         "actions_fixed": 1,
@@ -41,7 +41,7 @@ def test_which_practices_need_attention(known):
     digest = console.weekly_digest(known.delegate, SINCE)
     (lilas,) = digest["needs_attention"]
     assert lilas["reasons"] == ["late_incident", "low_score", "review_overdue"]
-    assert lilas["score"] == 6
+    assert lilas["score"] == 13
     labels = [str(console.REASON_LABELS[code]) for code in lilas["reasons"]]
     assert labels[0] == "délai de 72 h dépassé sans décision CNIL enregistrée"
 
@@ -59,8 +59,8 @@ def test_a_completed_run_counts_in_the_week_it_was_completed(known):
     assert lilas["changes"]["runs_completed"] == 1
 
 
-def test_nothing_to_say_means_no_digest(cast, frozen, stand_in_spaces):
-    stand_in_spaces.TRAINING[cast.practice.pk] = {"coverage": 1.0, "staff": 2, "valid_staff": 2}
+def test_nothing_to_say_means_no_digest(cast, frozen):
+    in_good_order(cast.practice, cast.admin)
     audit_at(cast.practice, NOW - timedelta(days=1))
     assert console.compute(cast.delegate)[0].reasons == []
     assert console.weekly_digest(cast.delegate, SINCE) is None
@@ -70,7 +70,7 @@ def test_no_grant_means_no_digest(cast, frozen):
     assert console.weekly_digest(cast.outsider, SINCE) is None
 
 
-def test_quiet_practices_are_listed_but_not_as_changed(cast, frozen, stand_in_spaces):
+def test_quiet_practices_are_listed_but_not_as_changed(cast, frozen):
     calm = PracticeFactory(name="Cabinet Calme")
     OversightFactory(practice=calm, delegate=cast.delegate)
     digest = console.weekly_digest(cast.delegate, SINCE)

@@ -15,7 +15,7 @@ from documents.services import crisis_contacts_save
 from portal import console
 from practices.checklists.models import BackupCopy
 from registry.models import ActivityData, ProcessingActivity, Recipient, RecordHeader, Subject
-from tests.console.conftest import NOW, audit_at
+from tests.console.conftest import NOW, audit_at, print_documents, registry_with, training_with
 from tests.factories import MembershipFactory, OversightFactory, PracticeFactory
 
 
@@ -93,19 +93,28 @@ def test_the_documents_figures_take_12_queries_for_2_or_20_practices(db):
     assert counts == {2: 12, 20: 12}
 
 
+def good_but_unprinted(practice):
+    """One fiche in force and reviewed, everyone trained, some activity: nothing to watch
+    but the printed documents."""
+    activities = registry_with(practice, entries=1)
+    training_with(practice, staff=max(1, practice.memberships.count()), valid=10**6)
+    audit_at(practice, NOW)
+    return activities[0]
+
+
 @pytest.fixture
-def states(cast, frozen, stand_in_spaces):
-    """Lilas with a card to reprint and a current notice; Kiné all current; Parc without
-    the documents' figures (the space answered nothing for it)."""
+def states(cast, frozen):
+    """Lilas with a card to reprint (its insurer changed after the print) and a current
+    notice; Kiné all current; Parc that never printed either document."""
     kine = PracticeFactory(name="Kiné du Port")
     parc = PracticeFactory(name="Infirmières du Parc")
     for practice in (kine, parc):
         OversightFactory(practice=practice, delegate=cast.delegate)
     for practice in (cast.practice, kine, parc):
-        stand_in_spaces.TRAINING[practice.pk] = {"coverage": 1.0, "staff": 2, "valid_staff": 2}
-        audit_at(practice, NOW)
-    stand_in_spaces.DOCUMENTS[cast.practice.pk] = {"card": "outdated", "notice": "current"}
-    stand_in_spaces.DOCUMENTS[kine.pk] = {"card": "current", "notice": "current"}
+        good_but_unprinted(practice)
+    print_documents(cast.practice, cast.admin)
+    crisis_contacts_save(practice=cast.practice, insurer_name="MACSF")
+    print_documents(kine)
     return cast, kine, parc
 
 
@@ -116,31 +125,70 @@ def row_of(rows, practice):
 def test_a_document_not_current_needs_attention(states):
     cast, kine, parc = states
     rows = console.rows(cast.delegate)
+    assert row_of(rows, cast.practice).documents == {"card": "outdated", "notice": "current"}
     assert row_of(rows, cast.practice).reasons == ["crisis_card"]
     assert row_of(rows, kine).reasons == []
-    assert row_of(rows, parc).reasons == []  # no figure: shown « — », not counted
+    assert row_of(rows, parc).reasons == ["crisis_card", "patient_notice"]
+
+
+def test_a_practice_without_the_documents_figure_is_not_counted():
+    """A space that answers nothing: shown « — », not counted (plain function, no space:
+    the real documents space answers for every practice)."""
+    from practices.models import Practice
+
+    row = console.Row(
+        practice=Practice(name="Cabinet", slug="cabinet"), since=NOW, last_activity=NOW
+    )
+    assert row.documents_current is None and row.card_label == ""
+    assert "crisis_card" not in console.reasons(row, NOW)
+    assert "patient_notice" not in console.reasons(row, NOW)
+
+
+def print_card_only(practice, activity):
+    print_documents(practice, which=("card",))
+
+
+def print_notice_only(practice, activity):
+    print_documents(practice, which=("notice",))
+
+
+def rename_the_fiche(practice, activity):
+    print_documents(practice)
+    activity.name = "Dossier médical partagé"
+    activity.save()
+
+
+def change_both(practice, activity):
+    rename_the_fiche(practice, activity)
+    crisis_contacts_save(practice=practice, it_name="Prestataire", it_phone="01 45 67 89 10")
 
 
 @pytest.mark.parametrize(
-    ("documents", "reasons"),
+    ("act", "documents", "reasons"),
     [
-        ({"card": "never", "notice": "current"}, ["crisis_card"]),
-        ({"card": "current", "notice": "never"}, ["patient_notice"]),
-        ({"card": "current", "notice": "outdated"}, ["patient_notice"]),
-        ({"card": "outdated", "notice": "outdated"}, ["crisis_card", "patient_notice"]),
+        (print_notice_only, {"card": "never", "notice": "current"}, ["crisis_card"]),
+        (print_card_only, {"card": "current", "notice": "never"}, ["patient_notice"]),
+        (rename_the_fiche, {"card": "current", "notice": "outdated"}, ["patient_notice"]),
+        (
+            change_both,
+            {"card": "outdated", "notice": "outdated"},
+            ["crisis_card", "patient_notice"],
+        ),
     ],
 )
-def test_each_state_in_the_rules(states, stand_in_spaces, documents, reasons):
-    cast, _kine, _parc = states
-    stand_in_spaces.DOCUMENTS[cast.practice.pk] = documents
-    assert row_of(console.rows(cast.delegate), cast.practice).reasons == reasons
+def test_each_state_in_the_rules(cast, frozen, act, documents, reasons):
+    activity = good_but_unprinted(cast.practice)
+    act(cast.practice, activity)
+    (row,) = console.rows(cast.delegate)
+    assert row.documents == documents
+    assert row.reasons == reasons
 
 
 def test_the_column_the_filter_the_sort_and_the_csv(states):
     cast, kine, parc = states
     client = cast.client("delegate")
-    response = client.get("/delegue/?attention=on")
-    assert [row.practice for row in response.context["rows"]] == [cast.practice]
+    response = client.get("/delegue/?attention=on&tri=name")
+    assert [row.practice for row in response.context["rows"]] == [cast.practice, parc]
     html = client.get("/delegue/?tri=documents").content.decode()
     assert "Documents imprimés" in html
     assert 'Fiche réflexe : <span class="status-warn">à réimprimer</span>' in html
@@ -153,4 +201,5 @@ def test_the_column_the_filter_the_sort_and_the_csv(states):
     card, info = header.index("Fiche réflexe"), header.index("Information des patients")
     lilas = next(line for line in table if line[0] == "Cabinet des Lilas")
     assert (lilas[card], lilas[info]) == ("à réimprimer", "à jour")
-    assert next(line for line in table if line[0] == "Infirmières du Parc")[card] == ""
+    parc_line = next(line for line in table if line[0] == "Infirmières du Parc")
+    assert (parc_line[card], parc_line[info]) == ("jamais imprimée", "jamais générée")

@@ -8,17 +8,17 @@ import pytest
 from django.urls import reverse
 
 from practices.models import Region
-from tests.console.conftest import build_known
+from tests.console.conftest import NOW, audit_at, build_known, in_good_order
 from tests.factories import OversightFactory, PracticeFactory
 
 URL = "/delegue/"
 
 
 @pytest.fixture
-def three(cast, frozen, stand_in_spaces):
-    """Lilas (known fixture, score 6), a physio practice in PACA (score 100), a nurse
-    practice with no figure (no score)."""
-    build_known(cast.practice, stand_in_spaces)
+def three(cast, frozen):
+    """Lilas (known fixture, score 13), a physio practice in PACA in good order (score 88),
+    a nurse practice that started nothing (empty registry: score 0)."""
+    build_known(cast.practice, cast.admin)
     paca = Region.objects.get_or_create(code="93", defaults={"name": "Provence-Alpes-Côte d'Azur"})[
         0
     ]
@@ -26,9 +26,7 @@ def three(cast, frozen, stand_in_spaces):
     nurse = PracticeFactory(name="Infirmières du Parc", professions=["infirmier", "msp"])
     for practice in (kine, nurse):
         OversightFactory(practice=practice, delegate=cast.delegate)
-    stand_in_spaces.TRAINING[kine.pk] = {"coverage": 1.0, "staff": 2, "valid_staff": 2}
-    from tests.console.conftest import NOW, audit_at
-
+    in_good_order(kine)
     audit_at(kine, NOW)
     return cast, kine, nurse
 
@@ -37,11 +35,27 @@ def names(response) -> list[str]:
     return [row.practice.name for row in response.context["rows"]]
 
 
-def test_default_order_is_the_lowest_score_first_and_no_score_last(three):
-    cast, _kine, _nurse = three
+def test_default_order_is_the_lowest_score_first(three):
+    cast, kine, nurse = three
     response = cast.client("delegate").get(URL)
     assert response.status_code == 200
-    assert names(response) == ["Cabinet des Lilas", "Kiné du Port", "Infirmières du Parc"]
+    assert names(response) == ["Infirmières du Parc", "Cabinet des Lilas", "Kiné du Port"]
+    assert [row.score for row in response.context["rows"]] == [0, 13, 88]
+
+
+def test_no_score_comes_last():
+    """A row no space answered for has no score and sorts after every scored row (the
+    real spaces always answer: a plain function test)."""
+    from portal import console
+    from practices.models import Practice
+
+    rows = [
+        console.Row(practice=Practice(name=name, slug=name), since=NOW, score=score)
+        for name, score in (("A", None), ("B", 50), ("C", 10))
+    ]
+    assert [r.practice.name for r in console.sort_rows(rows, None)] == ["C", "B", "A"]
+    assert [r.practice.name for r in console.sort_rows(rows, "-score")] == ["B", "C", "A"]
+    assert [r.practice.name for r in console.apply_filters(rows, {"score": "none"})] == ["A"]
 
 
 @pytest.mark.parametrize(
@@ -51,14 +65,14 @@ def test_default_order_is_the_lowest_score_first_and_no_score_last(three):
         ("tri=-name", ["Kiné du Port", "Infirmières du Parc", "Cabinet des Lilas"]),
         ("tri=-score", ["Kiné du Port", "Cabinet des Lilas", "Infirmières du Parc"]),
         ("tri=-late", ["Cabinet des Lilas", "Infirmières du Parc", "Kiné du Port"]),
-        ("tri=nonsense", ["Cabinet des Lilas", "Kiné du Port", "Infirmières du Parc"]),
+        ("tri=nonsense", ["Infirmières du Parc", "Cabinet des Lilas", "Kiné du Port"]),
         ("profession=kinesitherapeute", ["Kiné du Port"]),
         ("profession=infirmier", ["Infirmières du Parc"]),
         ("region=93", ["Kiné du Port"]),
         ("region=11&tri=name", ["Cabinet des Lilas", "Infirmières du Parc"]),
-        ("score=low", ["Cabinet des Lilas"]),
+        ("score=low", ["Infirmières du Parc", "Cabinet des Lilas"]),
         ("score=high", ["Kiné du Port"]),
-        ("score=none", ["Infirmières du Parc"]),
+        ("score=none", []),
         ("score=mid", []),
         ("attention=on&tri=name", ["Cabinet des Lilas", "Infirmières du Parc"]),
         (
@@ -82,8 +96,8 @@ def test_the_page_states_the_score_formula_and_the_figures(three):
     assert row, "the Lilas row is marked as needing attention"
     text = row.group(0)
     # registry, training, checklists; a no-break space: "50" and "%" never on two lines
-    assert "50\u00a0%" in text and "80\u00a0%" in text and "33\u00a0%" in text
-    assert "1 sur 3 périodes" in text and "<strong>6</strong>" in text
+    assert "81\u00a0%" in text and "80\u00a0%" in text and "33\u00a0%" in text
+    assert "1 sur 3 périodes" in text and "<strong>13</strong>" in text
     assert "délai de 72 h dépassé" in text
     assert "sans aucune fiche compte pour 0\u00a0%" in html or "compte pour 0 %" in html
 
@@ -119,7 +133,7 @@ def test_csv_export_has_the_same_rows_and_figures(three):
     assert header[0] == "Cabinet" and header[-2] == "Score"
     assert [r[0] for r in rows] == ["Cabinet des Lilas", "Infirmières du Parc", "Kiné du Port"]
     lilas = dict(zip(header, rows[0], strict=True))
-    assert lilas["Complétude du registre (%)"] == "50"
+    assert lilas["Complétude du registre (%)"] == "81"
     assert lilas["Revues en retard"] == "1"
     assert lilas["Couverture de la formation (%)"] == "80"
     assert lilas["Contrôles à l'heure sur 90 jours (%)"] == "33"
@@ -128,9 +142,9 @@ def test_csv_export_has_the_same_rows_and_figures(three):
     assert lilas["Incidents ouverts"] == "3"
     assert lilas["Délais de 72 h dépassés"] == "2"
     assert lilas["Dernière activité"] == "18/03/2026 09:00"  # Paris time
-    assert lilas["Score"] == "6"
+    assert lilas["Score"] == "13"
     nurse = dict(zip(header, rows[1], strict=True))
-    assert nurse["Score"] == "" and nurse["Complétude du registre (%)"] == ""
+    assert nurse["Score"] == "0" and nurse["Complétude du registre (%)"] == "0"
 
 
 def test_csv_export_follows_the_filters(three):
