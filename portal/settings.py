@@ -134,6 +134,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Production runs behind PgBouncer in transaction pooling (docs/deploy.md): each transaction
+# may run on another server connection, so nothing may live in the session. No server-side
+# cursors (a named cursor outlives its transaction), no prepared statements, and a kept
+# connection to PgBouncer checked before reuse (PgBouncer may have closed it).
+# Advisory locks only pg_advisory_xact_lock inside transaction.atomic, SET only as SET LOCAL
+# (tests/test_pgbouncer.py searches the code).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER must be pgbouncer or empty, not {DATABASE_POOLER!r}."
+    )
+if DATABASE_POOLER:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs a postgres:// DATABASE_URL.")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Every request is a transaction that writes (the session's last-seen time), and a page
     # and its htmx fragments arrive together: a deferred SQLite transaction that must

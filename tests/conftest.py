@@ -7,6 +7,7 @@
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -135,3 +136,60 @@ def postgres_url():
     except psycopg.Error as error:
         need_service("PostgreSQL", str(error))
     return url
+
+
+# PgBouncer (production's pooler, docs/deploy.md). CI runs the browser journeys and every
+# test that starts processes of its own through it (.ci/run, the "pgbouncer" run, with
+# DATABASE_POOLER=pgbouncer); the other runs connect to PostgreSQL directly.
+POOLED = (
+    "e2e/",
+    "notifications/test_real_services.py",
+    "test_celery_worker.py",
+    "test_pgbouncer.py",
+    "notifications/test_several_processes.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).resolve().parent
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(root).as_posix()
+        if relative.startswith(POOLED) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.pooled)
+
+
+def pgbouncer_admin():
+    """A connection to PgBouncer's admin console (the ``pgbouncer`` database), where
+    DATABASE_URL points. Simple queries only: ClientCursor."""
+    import psycopg
+    from django.conf import settings
+
+    params = settings.DATABASES["default"]
+    return psycopg.connect(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 6432,
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        dbname="pgbouncer",
+        autocommit=True,
+        cursor_factory=psycopg.ClientCursor,
+        connect_timeout=5,
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Behind PgBouncer, the test database is dropped through it at the end: PgBouncer keeps
+    idle server connections to it, and PostgreSQL refuses to drop a database in use. They
+    are closed first (KILL, then RESUME so the name is usable again)."""
+    yield
+    from django.conf import settings
+
+    if not settings.DATABASE_POOLER:
+        return
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    with pgbouncer_admin() as admin:
+        admin.execute(f'KILL "{name}"')
+        admin.execute(f'RESUME "{name}"')

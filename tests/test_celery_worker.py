@@ -41,6 +41,7 @@ def worker(redis_url):
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DATABASE_POOLER", None)  # no database: no pooler either
     process = subprocess.Popen(
         [
             sys.executable,

@@ -17,7 +17,14 @@ PROBE = (
 
 def run_settings(env: dict, keys: list[str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIE_", "DJANGO_"))}
-    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG"):
+    for name in (
+        "DATABASE_URL",
+        "DATABASE_POOLER",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "SECRET_KEY",
+        "DEBUG",
+    ):
         clean.pop(name, None)
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
     return subprocess.run(
@@ -173,7 +180,11 @@ def test_migrations_apply_on_a_fresh_database(engine, tmp_path, request):
             conn.execute(f'CREATE DATABASE "{name}"')
         url = admin_url.rsplit("/", 1)[0] + f"/{name}"
         request.addfinalizer(lambda: _drop(admin_url, name))
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_POOLER"}
+    }
     env.update({"VIGIE_ENV": "development", "DATABASE_URL": url})
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
