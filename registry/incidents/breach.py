@@ -85,17 +85,18 @@ def deadline(incident: Incident) -> datetime:
     return incident.aware_at.astimezone(UTC) + DEADLINE
 
 
-def clock_state(incident: Incident, now: datetime, has_initial_filing: bool) -> str:
-    """The clock of one incident as its page shows it. LATE is exactly
-    ``Incident.objects.late(now)`` (tests/incidents/test_late_rule.py holds them together at
-    a frozen clock); the other states say why an incident is not late."""
+def clock_state(incident: Incident, has_initial_filing: bool, is_late: bool) -> str:
+    """The clock of one incident as its page shows it. LATE is not computed here: it is
+    ``is_late``, the incident's membership of ``Incident.objects.late(now)`` (read with
+    ``Incident.objects.with_lateness(now)``; tests/incidents/test_late_rule.py checks page
+    and queryset across a clock change). The other states say why an incident is not late."""
     if incident.status == Status.WITHDRAWN:
         return ClockState.WITHDRAWN
     if has_initial_filing:
         return ClockState.FILED
     if incident.personal_data is False or incident.cnil_required is False:
         return ClockState.NOT_APPLICABLE
-    if now >= deadline(incident):
+    if is_late:
         return ClockState.LATE
     if incident.cnil_required is None:
         return ClockState.UNDECIDED

@@ -66,9 +66,9 @@ class IncidentQuerySet(PracticeOwnedQuerySet):
         least ``after`` before ``now`` (by default the 72 hours), whose CNIL notification is
         required or not decided yet (personal data not ruled out), with no initial filing.
 
-        Used by the dashboard card, the delegate console, the incident pages' clock (which
-        must agree, see ``breach.clock_state``) and the reminders (with ``after`` set to
-        their first step, 24 hours).
+        Used by the dashboard card, the delegate console, the incident pages' clock (through
+        ``with_lateness``, read by ``breach.clock_state``), the CNIL notification page and the
+        reminders (with ``after`` set to each of their steps).
         """
         initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type=CnilFiling.Type.INITIAL)
         # In UTC: hours subtracted from a Paris wall-clock time would ignore a DST change.
@@ -79,6 +79,12 @@ class IncidentQuerySet(PracticeOwnedQuerySet):
             .exclude(cnil_required=False)
             .exclude(Exists(initial))
         )
+
+    def with_lateness(self, now, *, after: timedelta = DEADLINE, name: str = "is_late"):
+        """Each incident annotated ``name``: whether ``late(now, after=after)`` holds it. A
+        subquery in the same query, so a page that lists incidents asks nothing more."""
+        late = self.model._default_manager.late(now, after=after).filter(pk=OuterRef("pk"))
+        return self.annotate(**{name: Exists(late)})
 
 
 class Incident(PracticeOwned):

@@ -82,7 +82,9 @@ def prefill_contact(details: NotificationDetails, header) -> None:
     details.contact_phone = getattr(header, f"{prefix}_phone")
 
 
-def sections(incident: Incident, details: NotificationDetails, filings, now) -> list[Section]:
+def sections(incident: Incident, details: NotificationDetails, filings) -> list[Section]:
+    """The CNIL form's sections. ``incident`` comes annotated ``is_late`` (the one rule,
+    ``Incident.objects.with_lateness``)."""
     nature = [
         label
         for flag, label in (
@@ -93,7 +95,7 @@ def sections(incident: Incident, details: NotificationDetails, filings, now) -> 
         if flag
     ]
     initial = [f for f in filings if f.type == "initial"]
-    late = not initial and now > breach.deadline(incident)
+    late = incident.is_late
     first_late = bool(initial) and breach.filing_is_late(incident, initial[0].filed_at)
     end = _("toujours en cours") if details.ongoing else when(details.ended_at)
     if incident.inform_waiver:

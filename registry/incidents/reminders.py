@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import DATETIME, Due, Kind, when
+from registry.incidents import breach
 from registry.incidents.models import DEADLINE, Incident
 from registry.incidents.models import Kind as IncidentKind
 
@@ -53,11 +54,15 @@ STEPS = [
 def due(now):
     """One reminder per step reached while a required (or undecided) notification is missing.
 
-    One query: the late-incident rule with its clock at the first step (24 hours).
+    One query: the late-incident rule with its clock at the first step (24 hours), each
+    later step read from the same rule (``with_lateness``), so the « 72h » step is exactly
+    the incidents the pages and the console call late.
     """
     incidents = Incident.objects.late(now, after=STEPS[0][0]).select_related("practice")
+    for delay, name in STEPS[1:]:
+        incidents = incidents.with_lateness(now, after=delay, name=f"reached_{name}")
     for incident in incidents:
-        step = [name for delay, name in STEPS if incident.aware_at + delay <= now][-1]
+        step = [STEPS[0][1], *(n for _d, n in STEPS[1:] if getattr(incident, f"reached_{n}"))][-1]
         yield Due(
             kind="incident.deadline",
             practice_id=incident.practice_id,
@@ -70,7 +75,7 @@ def due(now):
             context={
                 # The code: the mail names the kind in the recipient's language.
                 "kind": incident.kind,
-                "deadline": (incident.aware_at + DEADLINE).isoformat(),
+                "deadline": breach.deadline(incident).isoformat(),
             },
             roles=("admin",),
         )

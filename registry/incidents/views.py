@@ -28,18 +28,24 @@ from registry.incidents.forms import (
 from registry.incidents.models import READ_ONLY, CnilFiling, Incident, Status
 
 
-def _incidents(practice):
+def _incidents(practice, now):
+    """The practice's incidents, each with its initial filing and whether it is late (the
+    one rule, ``Incident.objects.late``), in the same query."""
     initial = CnilFiling.objects.filter(incident=OuterRef("pk"), type="initial")
-    return Incident.objects.filter(practice=practice).annotate(
-        has_filing=Exists(initial),
-        first_filed_at=Subquery(initial.order_by("filed_at").values("filed_at")[:1]),
+    return (
+        Incident.objects.filter(practice=practice)
+        .with_lateness(now)
+        .annotate(
+            has_filing=Exists(initial),
+            first_filed_at=Subquery(initial.order_by("filed_at").values("filed_at")[:1]),
+        )
     )
 
 
-def _with_clock(incidents, now):
+def _with_clock(incidents):
     for incident in incidents:
         incident.deadline = breach.deadline(incident)
-        incident.clock = breach.clock_state(incident, now, incident.has_filing)
+        incident.clock = breach.clock_state(incident, incident.has_filing, incident.is_late)
         incident.filed_late = incident.has_filing and breach.filing_is_late(
             incident, incident.first_filed_at
         )
@@ -49,7 +55,7 @@ def _with_clock(incidents, now):
 @practice_view(Cap.VIEW)
 def index(request):
     now = timezone.now()
-    incidents = _with_clock(list(_incidents(request.practice).select_related("reported_by")), now)
+    incidents = _with_clock(list(_incidents(request.practice, now).select_related("reported_by")))
     counts = (
         Incident.objects.counted()
         .filter(practice=request.practice)
@@ -94,11 +100,13 @@ def report(request):
 
 def _incident(request, incident_id):
     incident = owned(
-        _incidents(request.practice).select_related("reported_by", "start_changed_by"),
+        _incidents(request.practice, timezone.now()).select_related(
+            "reported_by", "start_changed_by"
+        ),
         request.practice,
         public_id=incident_id,
     )
-    return _with_clock([incident], timezone.now())[0]
+    return _with_clock([incident])[0]
 
 
 def _read_only(request, incident):
@@ -324,13 +332,13 @@ def filing_edit(request, incident_id, filing_id):
 def _register(practice, *, withdrawn=False):
     """The breach register's rows; ``withdrawn``: the withdrawn breaches instead, which
     the exports list after the register, marked."""
-    base = _incidents(practice).filter(personal_data=True)
+    base = _incidents(practice, timezone.now()).filter(personal_data=True)
     if withdrawn:
         base = base.filter(status=Status.WITHDRAWN)
     else:
         base = base.filter(pk__in=Incident.objects.counted().values("pk"))
     incidents = base.prefetch_related("activities", "filings")
-    return _with_clock(list(incidents), timezone.now())
+    return _with_clock(list(incidents))
 
 
 @practice_view(Cap.VIEW)
@@ -407,7 +415,7 @@ def notification(request, incident_id):
         )
     # What is recorded (a refused form's typed values are in the form, not in the summary).
     shown = notice.stored(details) if request.method == "POST" else details
-    found = notice.sections(incident, shown, list(incident.filings.all()), timezone.now())
+    found = notice.sections(incident, shown, list(incident.filings.all()))
     return render(
         request,
         "incidents/notification.html",

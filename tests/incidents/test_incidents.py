@@ -58,13 +58,19 @@ class TestClock:
     def test_states(self, cast):
         incident = make(cast)
         now = incident.aware_at
-        assert breach.clock_state(incident, now, False) == breach.ClockState.UNDECIDED
+
+        def state(at, filed=False):
+            Incident.objects.filter(pk=incident.pk).update(cnil_required=incident.cnil_required)
+            (read,) = Incident.objects.filter(pk=incident.pk).with_lateness(at)
+            return breach.clock_state(read, filed, read.is_late)
+
+        assert state(now) == breach.ClockState.UNDECIDED
         incident.cnil_required = True
-        assert breach.clock_state(incident, now, False) == breach.ClockState.RUNNING
-        assert breach.clock_state(incident, now + timedelta(hours=73), False) == "late"
-        assert breach.clock_state(incident, now + timedelta(hours=73), True) == "filed"
+        assert state(now) == breach.ClockState.RUNNING
+        assert state(now + timedelta(hours=73)) == "late"
+        assert state(now + timedelta(hours=73), filed=True) == "filed"
         incident.cnil_required = False
-        assert breach.clock_state(incident, now + timedelta(hours=73), False) == ("not_applicable")
+        assert state(now + timedelta(hours=73)) == "not_applicable"
 
 
 class TestReport:
@@ -316,7 +322,8 @@ class TestDecisions:
         assert response.status_code == 302
         incident.refresh_from_db()
         assert (incident.cnil_required, incident.inform_required) == (True, True)
-        assert breach.clock_state(incident, timezone.now(), False) == "running"
+        (read,) = Incident.objects.filter(pk=incident.pk).with_lateness(timezone.now())
+        assert breach.clock_state(read, False, read.is_late) == "running"
 
     def test_missing_risk_level_suggests_one(self, cast):
         incident = make(cast)

@@ -1,5 +1,6 @@
 """The late-incident rule has one definition (``Incident.objects.late``); the dashboard
-card, the delegate console, the incident pages' clock and the reminders all follow it.
+card, the delegate console, the incident pages' clock (read from the pages themselves) and
+the reminders all follow it.
 
 Every combination that matters (decision on personal data and on notification, filings,
 hours since awareness around the 72 hours) is built once, the clock frozen, and each
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from portal import console
 from registry.incidents import breach, figures, reminders
@@ -61,13 +63,48 @@ def test_the_rule_marks_exactly_the_late_incidents(matrix):
     assert len(late) == 3 * 8  # 3 ages ≥ 72 h × (2 × 2 undecided or yes) × 2 filings
 
 
-def test_the_incident_clock_agrees(matrix):
+def page_clocks(cast, moment) -> dict[int, str]:
+    """Each incident's clock as the incident list shows it at ``moment``."""
+    url = reverse("incidents:index", kwargs={"practice_slug": cast.practice.slug})
+    with time_machine.travel(moment, tick=False):
+        response = cast.client("admin").get(url)
+    assert response.status_code == 200
+    return {incident.pk: incident.clock for incident in response.context["incidents"]}
+
+
+def test_the_incident_page_agrees(cast, matrix):
     late = set(Incident.objects.late(NOW).values_list("pk", flat=True))
-    for incident in Incident.objects.all():
-        filed = matrix[incident.pk][3] == "initial"
-        assert (breach.clock_state(incident, NOW, filed) == breach.ClockState.LATE) == (
-            incident.pk in late
-        ), matrix[incident.pk]
+    clocks = page_clocks(cast, NOW)
+    assert set(clocks) == set(matrix)
+    for pk, clock in clocks.items():
+        assert (clock == breach.ClockState.LATE) == (pk in late), matrix[pk]
+
+
+def test_the_incident_pages_agree_across_the_dst_change(cast):
+    """Known at 11:30 (UTC+1) on 26 March: after the clocks go forward, 72 real hours end
+    at 12:30 (UTC+2) on the 29th, not 11:30: neither the pages nor the rule say late at
+    noon, all of them an hour later. The list, the detail page and the breach register."""
+    aware = datetime(2026, 3, 26, 11, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    incident = Incident.objects.create(
+        practice=cast.practice,
+        kind="phishing",
+        description="x",
+        noticed_at=aware,
+        aware_at=aware,
+        personal_data=True,
+        cnil_required=True,
+    )
+    slug = {"practice_slug": cast.practice.slug}
+    detail = reverse("incidents:detail", kwargs={**slug, "incident_id": incident.public_id})
+    register = reverse("incidents:register", kwargs=slug)
+    for moment, late in ((NOW, False), (NOW + timedelta(hours=1), True)):
+        assert Incident.objects.late(moment).exists() is late
+        assert page_clocks(cast, moment)[incident.pk] == ("late" if late else "running")
+        with time_machine.travel(moment, tick=False):
+            client = cast.client("admin")
+            shown = client.get(detail).context["incident"].clock
+            (listed,) = client.get(register).context["incidents"]
+        assert shown == listed.clock == ("late" if late else "running")
 
 
 def test_card_console_and_reminders_count_the_same(cast, matrix):
