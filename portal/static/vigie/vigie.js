@@ -34,7 +34,25 @@
       box.removeAttribute("tabindex");
     }
   }
+  // A card on a phone names each cell: the template's data-label, else the column's header.
+  function label(table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) { return; }
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        var head = heads[index];
+        if (head && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) {
+          cell.setAttribute("data-label", head.textContent.trim());
+        }
+      });
+    });
+  }
   function wrap() {
+    // Every list is a set of cards on a phone; a form laid out as a table (.formset) is not.
+    Array.prototype.forEach.call(document.querySelectorAll("main table:not(.formset)"), function (table) {
+      table.classList.add("cards-on-phone");
+      label(table);
+    });
     Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
       var box = table.parentElement;
       if (!box.classList.contains("table-scroll")) {
@@ -58,4 +76,34 @@
   wrap();
   document.body.addEventListener("htmx:load", wrap);
   window.addEventListener("resize", fitAll);
+})();
+
+// The header's Menu button on a phone: a disclosure (aria-expanded on a real button, so
+// keyboard and screen readers work; Escape closes it and gives the focus back). Without
+// this script the button stays hidden and every link is shown.
+(function () {
+  "use strict";
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (!toggle) { return; }
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  var narrow = window.matchMedia("(max-width: 47.99rem)");
+  function show(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("is-collapsed", !open);
+  }
+  function fit() {
+    toggle.hidden = !narrow.matches;
+    show(!narrow.matches);
+  }
+  toggle.addEventListener("click", function () {
+    show(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && narrow.matches && toggle.getAttribute("aria-expanded") === "true") {
+      show(false);
+      toggle.focus();
+    }
+  });
+  narrow.addEventListener("change", fit);
+  fit();
 })();
