@@ -61,8 +61,9 @@ worker: install
 beat: install
 	$(BIN)/celery -A portal beat --loglevel=INFO
 
-bench: install
-	VIGIE_ENV=development $(BIN)/python manage.py bench $(BENCH_ARGS)  # e.g. BENCH_ARGS="--scale small"
+SCALE ?= default
+bench: install  # make bench SCALE=region (tiny, small, default, region); BENCH_ARGS="--reuse"
+	VIGIE_ENV=development $(BIN)/python manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

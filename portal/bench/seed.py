@@ -5,7 +5,7 @@ Every practice looks alike (on purpose: the measured practice is a typical one):
 past periods answered (a few late, a few actions left open), some incidents, the registry
 started from the presets of its professions, training attempts when the training space is
 there, and one audit event per answered period. Delegates oversee twenty practices each;
-the measured delegate oversees a whole territory (``DELEGATE_SPAN`` practices).
+the measured delegate oversees a whole territory (the scale's ``delegate_span`` practices).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from django.utils import timezone
 from portal.bench.copy import copy_rows, ids
 
 PASSWORD = "Bench-Vigie-2026!"
-DELEGATE_SPAN = 100
 ANSWERS_PER_MONTH = 14.25  # the library's items per month (monthly, quarterly, yearly lists)
 JOBS = ["secretaire", "assistant", "medecin", "infirmier", "remplacant"]
 PROFESSIONS = [["medecine_generale"], ["infirmier"], ["kinesitherapeute"], ["msp"]]
@@ -33,6 +32,7 @@ class Scale:
     practices: int
     staff: int  # people with a membership, admins included
     answers: int  # checklist answers, in total
+    delegate_span: int = 100  # practices overseen by the measured delegate
 
     @property
     def members_per_practice(self) -> int:
@@ -43,6 +43,8 @@ SCALES = {
     "tiny": Scale(practices=3, staff=12, answers=300),
     "small": Scale(practices=50, staff=500, answers=50_000),
     "default": Scale(practices=1_000, staff=10_000, answers=1_000_000),
+    # A regional operator (a GRADeS, a URPS): every practice of a region, same proportions.
+    "region": Scale(practices=10_000, staff=100_000, answers=10_000_000, delegate_span=500),
 }
 
 
@@ -169,7 +171,7 @@ def _people(scale, now, rng, seeded):
     for practice_id, m, email in emails:
         members[practice_id].append({"email": email, "id": user_ids[email], "admin": m == 0})
 
-    grants = [(0, p["id"]) for p in practices[:DELEGATE_SPAN]]
+    grants = [(0, p["id"]) for p in practices[: scale.delegate_span]]
     grants += [(1 + i // 20, p["id"]) for i, p in enumerate(practices)]
     grants = [(d, practice_id) for d, practice_id in grants if d < n_delegates]
     seeded.counts["delegate grants"] = copy_rows(
@@ -448,3 +450,49 @@ def _training(practices, members, now, rng, seeded):
         seeded.counts["training attempts"] = copy_rows(Attempt, attempts())
     except Exception as error:  # the training space is still moving: say so, go on
         seeded.notes.append(f"training not seeded: {error}")
+
+
+# What a seed loaded, kept in the benchmark database itself so that ``--reuse`` can measure
+# again without seeding (a table of the benchmark only, outside Django's migrations).
+
+
+def store(scale: Scale, seeded: Seeded) -> None:
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_seeded (scale text, seeded jsonb)")
+        cursor.execute("DELETE FROM bench_seeded")
+        cursor.execute(
+            "INSERT INTO bench_seeded VALUES (%s, %s)",
+            [json.dumps(scale.__dict__, sort_keys=True), json.dumps(seeded.__dict__)],
+        )
+
+
+def stored(scale: Scale) -> Seeded | None:
+    """The seed already in this database at ``scale``, or None (then seed it)."""
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", ["bench_seeded"])
+        if cursor.fetchone()[0] is None:
+            return None
+        cursor.execute(
+            "SELECT seeded FROM bench_seeded WHERE scale = %s",
+            [json.dumps(scale.__dict__, sort_keys=True)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    value = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+    return Seeded(**value)
+
+
+def reset_reminders() -> None:
+    """Before measuring again: no reminder sent yet, and what is due next as seeded."""
+    from portal.notifications.models import SentReminder
+
+    SentReminder.objects.all().delete()

@@ -40,6 +40,8 @@ class SweepStats:
     queue_failed: int = 0
     seconds: float = 0.0
     by_kind: dict[str, int] = field(default_factory=dict)
+    # {source: {"due": items it yielded, "seconds": time it took}}: where a sweep spends.
+    by_source: dict[str, dict] = field(default_factory=dict)
     broken_sources: list[str] = field(default_factory=list)
 
 
@@ -47,11 +49,16 @@ def collect(now, stats: SweepStats) -> list[Due]:
     """Every source's due items; a source that raises is logged and skipped, not fatal."""
     found: list[Due] = []
     for source in reminder_sources.sources():
+        started, before = time.monotonic(), len(found)
         try:
             found.extend(source.due(now))
         except Exception:
             logger.exception("Reminder source %s failed", source.name)
             stats.broken_sources.append(source.name)
+        stats.by_source[source.name] = {
+            "due": len(found) - before,
+            "seconds": round(time.monotonic() - started, 3),
+        }
     return found
 
 

@@ -50,6 +50,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", default=str(settings.BASE_DIR / "test-artifacts" / "bench.json")
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="keep the database if it was seeded at the same scale: migrate it, clear the "
+            "sent-log and measure again (a region-scale seed takes tens of minutes)",
+        )
         parser.add_argument("--in-database", action="store_true", help="(internal)")
 
     def handle(self, **options):
@@ -58,6 +64,7 @@ class Command(BaseCommand):
             practices=options["practices"] or scale.practices,
             staff=options["staff"] or scale.staff,
             answers=options["answers"] if options["answers"] is not None else scale.answers,
+            delegate_span=scale.delegate_span,
         )
         if options["in_database"]:
             return self.run_inside(scale, options)
@@ -65,7 +72,8 @@ class Command(BaseCommand):
         name = urlparse(url).path.lstrip("/")
         if urlparse(url).scheme not in {"postgres", "postgresql"} or "bench" not in name:
             raise CommandError("--database must be a PostgreSQL URL whose name contains 'bench'.")
-        recreate_database(url)
+        if not (options["reuse"] and database_exists(url)):
+            recreate_database(url)
         env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
         env.update(
             DATABASE_URL=url,
@@ -85,6 +93,8 @@ class Command(BaseCommand):
     def arguments(options) -> list[str]:
         args = ["--scale", options["scale"], "--requests", str(options["requests"])]
         args += ["--workers", str(options["workers"]), "--json", options["json"]]
+        if options["reuse"]:
+            args.append("--reuse")
         for name in ("practices", "staff", "answers"):
             if options[name] is not None:
                 args += [f"--{name}", str(options[name])]
@@ -92,16 +102,32 @@ class Command(BaseCommand):
 
     def run_inside(self, scale, options):
         started = time.monotonic()
-        self.stdout.write(f"Seeding {scale} into {connection.settings_dict['NAME']}…")
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_content", verbosity=0)
-        seeded = seeding.seed(scale)
+        seeded = seeding.stored(scale) if options["reuse"] else None
+        if seeded is None:
+            self.stdout.write(f"Seeding {scale} into {connection.settings_dict['NAME']}…")
+            call_command("migrate", verbosity=0, interactive=False)
+            call_command("load_content", verbosity=0)
+            seeded = seeding.seed(scale)
+            seeded.seconds["total"] = round(time.monotonic() - started, 1)
+            seeding.store(scale, seeded)
+            vacuum = "VACUUM ANALYZE"
+        else:
+            self.stdout.write(f"Reusing {scale} in {connection.settings_dict['NAME']}…")
+            call_command("migrate", verbosity=0, interactive=False)
+            seeding.reset_reminders()
+            vacuum = "ANALYZE"
         secrets_ = {email: enrol(email) for email in (seeded.admin, seeded.staff, seeded.delegate)}
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        seed_seconds = round(time.monotonic() - started, 1)
+            cursor.execute(vacuum)
+            cursor.execute("SELECT pg_database_size(current_database())")
+            database_mib = round(cursor.fetchone()[0] / 2**20)
+        self.stdout.write(
+            f"seeded in {seeded.seconds['total']} s (this run: "
+            f"{round(time.monotonic() - started, 1)} s); database {database_mib} MiB"
+        )
         plan = pages(seeded)
         results, rss = [], {}
+        sweep = sweep_timing()  # before the server: the sweep has the machine to itself
         with Server(workers=options["workers"], env={}) as server:
             anonymous = Browser(server.url)
             for name, path in plan["anonymous"]:
@@ -120,15 +146,17 @@ class Command(BaseCommand):
             "generated_at": timezone.now().isoformat(),
             "scale": {"name": options["scale"], **scale.__dict__},
             "rows": seeded.counts,
-            "seed_seconds": {"total": seed_seconds, **seeded.seconds},
+            "seed_seconds": seeded.seconds,
+            "database_mib": database_mib,
+            "reused": vacuum == "ANALYZE",
             "notes": seeded.notes,
             "server": {
                 "workers": options["workers"],
                 "peak_rss_mib": max(rss.values(), default=None),
                 "peak_rss_mib_per_worker": list(rss.values()),
             },
-            "pages": [r.summary() for r in results],
-            "sweep": sweep_timing(),
+            "pages": with_ratios([r.summary() for r in results]),
+            "sweep": sweep,
             "environment": environment(),
         }
         self.print_table(report)
@@ -140,26 +168,61 @@ class Command(BaseCommand):
     def print_table(self, report):
         out = self.stdout.write
         out("")
-        out(f"{'role':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        out(f"{'role':<10} {'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'× floor':>8} {'queries':>8}")
         for row in report["pages"]:
             if "p50_ms" in row:
                 queries = f"{row['queries']}{'' if row['queries_constant'] else '*'}"
                 out(
                     f"{row['role']:<10} {row['page']:<28} {row['p50_ms']:>8} "
-                    f"{row['p95_ms']:>8} {queries:>8}"
+                    f"{row['p95_ms']:>8} {row.get('ratio_to_floor', '?'):>8} {queries:>8}"
                 )
             else:
                 out(f"{row['role']:<10} {row['page']:<28} {row.get('error', '?'):>26}")
         server, sweep = report["server"], report["sweep"]
         out(f"peak RSS of a web worker: {server['peak_rss_mib']} MiB ({server['workers']} workers)")
-        out(f"reminder sweep: {json.dumps(sweep, ensure_ascii=False)}")
+        for label in ("first", "again"):
+            run = sweep.get(label)
+            if run:
+                out(
+                    f"reminder sweep, {label}: {run['seconds']} s, {run['due']} due items read, "
+                    f"{run['rows']} sent-log rows; by source: "
+                    f"{json.dumps(run.get('by_source', {}), ensure_ascii=False)}"
+                )
+        if sweep.get("again_over_first") is not None:
+            out(f"reminder sweep, again / first: {sweep['again_over_first']}")
+        if "skipped" in sweep:
+            out(f"reminder sweep skipped: {sweep['skipped']}")
+        seconds = report["seed_seconds"]
+        out(f"seeding: {seconds.get('total')} s ({json.dumps(seconds, ensure_ascii=False)})")
+        out(f"database size: {report['database_mib']} MiB")
         out(f"rows: {json.dumps(report['rows'], ensure_ascii=False)}")
         for note in report["notes"]:
             out(f"note: {note}")
 
 
+def with_ratios(rows: list[dict]) -> list[dict]:
+    """Each page's p50 divided by the floor's (a bare Django view through the middleware)."""
+    floor = next((r.get("p50_ms") for r in rows if r["page"].startswith("floor")), None)
+    for row in rows:
+        if floor and row.get("p50_ms") is not None:
+            row["ratio_to_floor"] = round(row["p50_ms"] / floor, 1)
+    return rows
+
+
 def _n(options) -> dict:
     return {"requests": options["requests"]}
+
+
+def database_exists(url: str) -> bool:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        found = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parsed.path.lstrip("/")]
+        ).fetchone()
+    return found is not None
 
 
 def recreate_database(url: str) -> None:
@@ -178,8 +241,10 @@ def enrol(email: str) -> bytes:
     from portal.mfa.models import EncryptedTOTPDevice
     from portal.models import User
 
+    user = User.objects.get(email=email)
+    EncryptedTOTPDevice.objects.filter(user=user).delete()  # --reuse: the previous run's
     secret = EncryptedTOTPDevice.new_secret()
-    device = EncryptedTOTPDevice(user=User.objects.get(email=email), name="bench", confirmed=True)
+    device = EncryptedTOTPDevice(user=user, name="bench", confirmed=True)
     device.set_secret(secret)
     device.save()
     return secret
@@ -233,7 +298,12 @@ def sweep_timing() -> dict:
             "due": getattr(stats, "due", None),
             "rows": getattr(stats, "rows", None),
             "rows_by_kind": dict(getattr(stats, "by_kind", {}) or {}),
+            "by_source": dict(getattr(stats, "by_source", {}) or {}),
         }
+    if timings["first"]["seconds"]:
+        timings["again_over_first"] = round(
+            timings["again"]["seconds"] / timings["first"]["seconds"], 3
+        )
     return timings
 
 
