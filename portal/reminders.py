@@ -6,6 +6,12 @@ A space declares:
   and, when it is not the common one, the mail template it is written with;
 * ``due(now) -> Iterable[Due]``: what is due at ``now``, in a constant number of queries
   whatever the number of practices (select ``due_at <= now``, never equality on a date).
+  A source whose objects are many stores on each row when it is next due (a
+  ``remind_at`` column, indexed, as healthchecks stores ``alert_after`` on a check),
+  reads only the rows with ``remind_at <= now``, and says with ``Due.then`` when the row
+  is due next: the sweep writes it in the transaction that writes the sent-log. A
+  ``remind_at`` earlier than needed is harmless (the row is read, the sent-log drops
+  what was sent); so a change to the object sets it back to its first step.
 
 It says *what* is due, never *how* to send: portal decides recipients (explicit users or
 everyone holding a role in the practice), writes one sent-log row per
@@ -14,8 +20,10 @@ everyone holding a role in the practice), writes one sent-log row per
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -90,6 +98,17 @@ class Kind:
 
 
 @dataclass(frozen=True)
+class Next:
+    """When the row a reminder comes from is due next (None: no step left): the sweep
+    sets ``model.<column>`` of row ``pk`` to ``at`` once the sent-log is written."""
+
+    model: type
+    pk: int
+    at: datetime | None
+    column: str = "remind_at"
+
+
+@dataclass(frozen=True)
 class Due:
     kind: str
     practice_id: int | None
@@ -104,3 +123,32 @@ class Due:
     # Recipients: explicit users, or everyone holding one of these roles in the practice.
     user_ids: tuple[int, ...] = ()
     roles: tuple[str, ...] = ()
+    # What the row is due for next, once this reminder is written (sources with remind_at).
+    then: Next | None = None
+
+
+# Row ids per UPDATE when storing next times (SQLite allows 32,766 parameters).
+STORE_BATCH = 5_000
+
+
+def store_next(items: Iterable[Next]) -> int:
+    """Store each row's next time: one UPDATE per model, column and time (rows of a kind
+    share their times, see ``coarse``), whatever the number of rows. Returns the rows."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for item in items:
+        groups[(item.model, item.column, item.at)].append(item.pk)
+    for (model, column, at), pks in groups.items():
+        for start in range(0, len(pks), STORE_BATCH):
+            chunk = pks[start : start + STORE_BATCH]
+            model._base_manager.filter(pk__in=chunk).update(**{column: at})
+    return sum(len(pks) for pks in groups.values())
+
+
+def coarse(moment: datetime | None, now: datetime) -> datetime | None:
+    """A next time brought forward to the start of its day (UTC), so that the rows of a
+    kind share a few times and are stored in a few UPDATEs. Earlier is harmless (the row
+    is read and given its next time again); a time already come stays as it is."""
+    if moment is None:
+        return None
+    day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day if day > now else moment

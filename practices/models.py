@@ -85,6 +85,15 @@ class PracticeOwnedQuerySet(models.QuerySet):
     """The base queryset of practice-owned tables (a space adds its rules to it, e.g.
     ``IncidentQuerySet.late``). Lookups by a practice go through ``practices.access``."""
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # A row that stores when the reminder sweep must read it (``schedule_reminder``,
+        # also called by its ``save``) gets that time when created in bulk too.
+        objs = list(objs)
+        for obj in objs:
+            if hasattr(obj, "schedule_reminder"):
+                obj.schedule_reminder()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class PracticeOwned(models.Model):
     """Base for every practice-owned table: non-null practice, UUID public id."""

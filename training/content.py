@@ -17,7 +17,7 @@ import yaml
 from django.db import transaction
 
 from portal import sources
-from training.models import Choice, Lesson, Module, Question
+from training.models import Choice, Lesson, Module, Question, TrainingReminder
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 MODULES_DIR = CONTENT_DIR / "modules"
@@ -142,6 +142,8 @@ def _load_module(entry: dict) -> tuple[bool, bool]:
     differs = {k: v for k, v in fields.items() if getattr(module, k) != v}
     if differs:
         Module.objects.filter(pk=module.pk).update(**differs)
+    if created or {"major_version", "validity_months"} & set(differs):
+        TrainingReminder.reset()  # every member's standing may change: read them all again
     lessons = [
         (
             item["key"],

@@ -236,3 +236,36 @@ class ModuleExemption(PracticeOwned):
         ]
         verbose_name = _("module non obligatoire")
         verbose_name_plural = _("modules non obligatoires")
+
+
+class TrainingReminder(models.Model):
+    """When the reminder sweep must next look at a member's training.
+
+    One row per membership, created by the sweep for a membership that has none yet (due
+    at once). The sweep reads only the rows whose ``remind_at`` has come and stores the
+    next change of standing it can foresee (training/reminders.py). What can bring a
+    reminder forward deletes the row, which the next sweep recreates: a module loaded or
+    revised, the practice's requirements changed, an outside attestation deleted, a
+    member's job changed.
+    """
+
+    membership = models.OneToOneField(
+        "practices.Membership",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="training_reminder",
+    )
+    remind_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.remind_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def reset(cls, *, practice_id=None, user_id=None) -> None:
+        """Read these members again at the next sweep (None: everyone)."""
+        rows = cls.objects.all()
+        if practice_id is not None:
+            rows = rows.filter(membership__practice_id=practice_id)
+        if user_id is not None:
+            rows = rows.filter(membership__user_id=user_id)
+        rows.delete()

@@ -10,16 +10,17 @@ date, or the revision), so a renewed pass that later expires is reminded again, 
 the same expiry is reminded once.
 """
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind, title, when
+from portal.reminders import Due, Kind, Next, coarse, store_next, title, when
 from practices.models import Membership
-from training.models import Attempt, ExternalAttestation
-from training.validity import Facts, State
+from training.models import Attempt, ExternalAttestation, TrainingReminder
+from training.validity import EXPIRING_WITHIN, Facts, State
 
 
 def _expiring(context: dict, step: str) -> str:
@@ -54,28 +55,82 @@ NEVER_STARTED_AFTER = timedelta(days=14)
 
 
 def due(now):
-    """Seven queries whatever the number of practices and people."""
-    memberships = list(Membership.objects.select_related("practice"))
-    facts = Facts.read()
-    started = set(Attempt.objects.values_list("practice_id", "user_id").distinct())
-    started |= set(ExternalAttestation.objects.values_list("practice_id", "user_id").distinct())
-    for membership in memberships:
+    """Nine queries whatever the number of practices and people, and one UPDATE per day
+    on which the standing of members with nothing due changes next.
+
+    Only the members whose ``TrainingReminder.remind_at`` has come are read (the rows of
+    new members are created first, due at once). Each read member is given the next time
+    their standing can change by itself: a validity entering its last 30 days or ending,
+    or the 14 days after joining (``Due.then``, or an update when nothing is due now).
+    """
+    new = Membership.objects.filter(training_reminder=None).values_list("pk", flat=True)
+    TrainingReminder.objects.bulk_create(
+        [TrainingReminder(membership_id=pk, remind_at=now) for pk in new.order_by()],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    reminders = list(
+        TrainingReminder.objects.filter(remind_at__lte=now).select_related("membership__practice")
+    )
+    if not reminders:
+        return
+    practice_ids = {r.membership.practice_id for r in reminders}
+    facts = Facts.read(practice_ids if len(practice_ids) <= 1000 else None)
+    attempts = Attempt.objects.all()
+    externals = ExternalAttestation.objects.all()
+    if len(practice_ids) <= 1000:
+        attempts = attempts.filter(practice_id__in=practice_ids)
+        externals = externals.filter(practice_id__in=practice_ids)
+    started = set(attempts.values_list("practice_id", "user_id").distinct())
+    started |= set(externals.values_list("practice_id", "user_id").distinct())
+    quiet = []
+    for reminder in reminders:
+        membership = reminder.membership
         required = facts.required(membership.practice_id, membership.job)
-        if not required:
-            continue
         url = reverse("training:index", kwargs={"practice_slug": membership.practice.slug})
-        yield from _validity(facts, membership, required, url, now)
+        dues = list(_validity(facts, membership, required, url, now)) if required else []
         key = (membership.practice_id, membership.user_id)
-        if key not in started and membership.joined_at <= now - NEVER_STARTED_AFTER:
-            yield Due(
-                kind="training.never_started",
-                practice_id=membership.practice_id,
-                object_key=f"training.membership:{membership.public_id}",
-                step="d+14",
-                url=url,
-                context={"joined_at": membership.joined_at.isoformat()},
-                user_ids=(membership.user_id,),
+        never_started = required and key not in started
+        if never_started and membership.joined_at <= now - NEVER_STARTED_AFTER:
+            dues.append(
+                Due(
+                    kind="training.never_started",
+                    practice_id=membership.practice_id,
+                    object_key=f"training.membership:{membership.public_id}",
+                    step="d+14",
+                    url=url,
+                    context={"joined_at": membership.joined_at.isoformat()},
+                    user_ids=(membership.user_id,),
+                )
             )
+        later = coarse(_next_change(facts, membership, required, now, never_started), now)
+        then = Next(TrainingReminder, reminder.pk, later or NEVER)
+        if not dues:
+            quiet.append(then)
+        for item in dues:
+            yield replace(item, then=then)
+    # Nothing due for these members now: read again at their next foreseeable change.
+    store_next(quiet)
+
+
+# A member whose standing cannot change by itself is read again only when a change
+# deletes their row (see TrainingReminder); the column stays non-null and indexed.
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _next_change(facts, membership, required, now, never_started):
+    """The next instant after ``now`` at which the member's standing changes by itself."""
+    moments = []
+    if never_started and membership.joined_at + NEVER_STARTED_AFTER > now:
+        moments.append(membership.joined_at + NEVER_STARTED_AFTER)
+    for module in required:
+        standing = facts.standing(membership.practice_id, membership.user_id, module, now)
+        if standing.until is None:
+            continue
+        for moment in (standing.until - EXPIRING_WITHIN, standing.until):
+            if moment > now:
+                moments.append(moment)
+    return min(moments, default=None)
 
 
 def _validity(facts, membership, required, url, now):

@@ -20,6 +20,7 @@ from training.models import (
     Module,
     ModuleExemption,
     Question,
+    TrainingReminder,
 )
 
 # No 0/O, 1/I: a code read aloud over the phone or typed from paper stays unambiguous.
@@ -136,6 +137,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[str, str], request=None) -
         # Wall-clock months in Paris: passed on 15 January at 10:00, valid until 15 January.
         attempt.expires_at = timezone.localtime(now) + relativedelta(months=module.validity_months)
     attempt.save()
+    if attempt.passed:  # a new validity: its expiry is reminded from the next sweep
+        TrainingReminder.reset(practice_id=attempt.practice_id, user_id=attempt.user_id)
     if attempt.passed:
         _certificate_issue(attempt, now)
     audit.record(
@@ -181,6 +184,7 @@ def attestation_upload(
     )
     attestation.file.save(file.name, file, save=False)
     attestation.save()
+    TrainingReminder.reset(practice_id=practice.pk, user_id=user.pk)
     audit.record(
         request=request,
         actor=user,
@@ -211,6 +215,7 @@ def attestation_map(
     attestation.mapped_at = timezone.now()
     attestation.mapped_by = user
     attestation.save(update_fields=["valid_until", "mapped_at", "mapped_by"])
+    TrainingReminder.reset(practice_id=attestation.practice_id, user_id=attestation.user_id)
     after = {"modules": sorted(m.key for m in modules), "valid_until": valid_until.isoformat()}
     audit.record(
         request=request,
@@ -241,6 +246,7 @@ def attestation_delete(*, attestation: ExternalAttestation, user, request=None) 
         },
     )
     storage, name = attestation.file.storage, attestation.file.name
+    TrainingReminder.reset(practice_id=attestation.practice_id, user_id=attestation.user_id)
     attestation.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -256,6 +262,7 @@ def requirements_set(*, practice, exempt: set[tuple[str, int]], request=None) ->
         [ModuleExemption(practice=practice, job=job, module_id=mid) for job, mid in exempt - before]
     )
     if before != exempt:
+        TrainingReminder.reset(practice_id=practice.pk)
         keys = dict(Module.objects.values_list("pk", "key"))
         audit.record(
             request=request,

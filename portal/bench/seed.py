@@ -492,7 +492,19 @@ def stored(scale: Scale) -> Seeded | None:
 
 
 def reset_reminders() -> None:
-    """Before measuring again: no reminder sent yet, and what is due next as seeded."""
+    """Before a first sweep: no reminder sent yet, and every row that stores when it is
+    next due set to its first step (COPY bypasses the models' ``schedule_reminder``), as
+    the migrations that added those columns set them."""
+    from django.db.models import F
+
     from portal.notifications.models import SentReminder
+    from practices.checklists.models import REMINDER_LEAD, AttestationReminder, Run
+    from registry.incidents.models import FIRST_REMINDER, Incident
+    from training.models import TrainingReminder
 
     SentReminder.objects.all().delete()
+    Run.objects.update(remind_at=None)
+    Run.objects.filter(completed_at=None).update(remind_at=F("due_at") - REMINDER_LEAD)
+    Incident.objects.update(remind_at=F("aware_at") + FIRST_REMINDER)
+    AttestationReminder.objects.all().delete()  # the first sweep creates them, due at once
+    TrainingReminder.objects.all().delete()

@@ -6,6 +6,7 @@ rows still unsent (a task lost with its worker, a broker that was down) are queu
 
 Queries are constant whatever the number of practices: each source's own (see
 portal/reminders.py), then at most four to resolve recipients and preferences, one insert,
+one update per model and next time to store on the source rows when they are due next,
 one select of the rows to queue, one update of their queue time.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ from portal.notifications import conf
 from portal.notifications import kinds as reminder_sources
 from portal.notifications.kinds import all_kinds, effective_mode, kind_of
 from portal.notifications.models import Mode, NotificationPreference, SentReminder, Status
-from portal.reminders import Due
+from portal.reminders import Due, store_next
 
 logger = logging.getLogger(__name__)
 # Rows queued by one sweep at most; the rest wait for the next one.
@@ -38,6 +40,7 @@ class SweepStats:
     rows: int = 0
     queued: int = 0
     queue_failed: int = 0
+    advanced: int = 0  # source rows whose next reminder time was stored
     seconds: float = 0.0
     by_kind: dict[str, int] = field(default_factory=dict)
     # {source: {"due": items it yielded, "seconds": time it took}}: where a sweep spends.
@@ -148,6 +151,11 @@ def to_queue(now) -> list[int]:
     return list(rows.order_by("pk").values_list("pk", flat=True)[:QUEUE_LIMIT])
 
 
+def advance(dues: list[Due]) -> int:
+    """Store on each source row when it is due next (``Due.then``), in a few UPDATEs."""
+    return store_next(due.then for due in dues if due.then is not None)
+
+
 def run_sweep(now=None, *, enqueue: Callable[[list[int]], int]) -> SweepStats:
     """One sweep at ``now``: collect, write once, queue. The benchmark hook.
 
@@ -165,7 +173,9 @@ def run_sweep(now=None, *, enqueue: Callable[[list[int]], int]) -> SweepStats:
     stats.rows = len(rows)
     for row in rows:
         stats.by_kind[row.kind] = stats.by_kind.get(row.kind, 0) + 1
-    SentReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    with transaction.atomic():
+        SentReminder.objects.bulk_create(rows, ignore_conflicts=True)
+        stats.advanced = advance(dues)
     ids = to_queue(now)
     stats.queued = enqueue(ids)
     stats.queue_failed = len(ids) - stats.queued

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,12 +89,37 @@ class Run(PracticeOwned):
     period_start = models.DateTimeField()
     due_at = models.DateTimeField(_("à faire avant le"))
     completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # When the reminder sweep must read this period next (None: nothing left to remind);
+    # see practices/checklists/reminders.py. Set back to the first step on every save.
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period_start"]
         constraints = [
             models.UniqueConstraint(fields=["checklist", "period_start"], name="run_once")
         ]
+        indexes = [models.Index(fields=["remind_at"], name="run_remind_at")]
+
+    def schedule_reminder(self):
+        self.remind_at = first_reminder(self.due_at, self.completed_at)
+
+    def save(self, *args, **kwargs):
+        self.schedule_reminder()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "remind_at"}
+        super().save(*args, **kwargs)
+
+
+# A period is first reminded this long before it is due (reminders.py imports it).
+REMINDER_LEAD = timedelta(days=3)
+
+
+def first_reminder(due_at, completed_at):
+    """When an open period is first due for a reminder; None once it is completed."""
+    if completed_at is not None or due_at is None:
+        return None
+    return due_at - REMINDER_LEAD
 
 
 class Answer(PracticeOwned):
@@ -169,3 +196,23 @@ class Attestation(PracticeOwned):
     class Meta:
         ordering = ["-confirmed_at"]
         indexes = [models.Index(fields=["practice", "user", "key", "-confirmed_at"])]
+
+
+class AttestationReminder(models.Model):
+    """When the reminder sweep must next look at a member's personal attestations.
+
+    One row per membership, created by the sweep for a membership that has none yet (due
+    at once); the sweep reads only the rows whose ``remind_at`` has come and stores the
+    next time (practices/checklists/reminders.py ``due_attestations``).
+    """
+
+    membership = models.OneToOneField(
+        "practices.Membership",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="attestation_reminder",
+    )
+    remind_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.remind_at:%Y-%m-%d %H:%M}"

@@ -1,14 +1,14 @@
 """Reminder kinds of the checklists (see portal/reminders.py for the contract)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import Due, Kind, title, when
+from portal.reminders import Due, Kind, Next, coarse, store_next, title, when
 from practices.checklists import schedule
-from practices.checklists.models import Run
+from practices.checklists.models import REMINDER_LEAD, Run
 
 
 def _due(context: dict, step: str) -> str:
@@ -39,7 +39,7 @@ KINDS = {
         "attestation.due", _("Engagements personnels à renouveler"), headline=_attestation
     ),
 }
-LEAD = timedelta(days=3)
+LEAD = REMINDER_LEAD
 # An overdue period is reminded once, and only while it is recent: years of unfinished
 # periods must not flood a practice (they stay visible on the checklists page).
 OVERDUE_WINDOW = timedelta(days=30)
@@ -52,10 +52,16 @@ def due(now):
 
 def due_runs(now):
     """Open runs due within 3 days (step "d-3") or past due by at most 30 days ("overdue"):
-    three queries. The periods begun since the last sweep are created first (two queries,
-    idempotent), so a practice that never opens its checklists page is reminded too."""
+    four queries. The periods begun since the last sweep are created first (two queries,
+    idempotent), so a practice that never opens its checklists page is reminded too.
+
+    Only the runs whose ``remind_at`` has come are read: a run is read at ``due_at - 3
+    days`` for its "d-3" step, then at ``due_at`` for its "overdue" step, then never again
+    (``Due.then``); one past the 30 days is let go in one UPDATE."""
     schedule.generate_due(now)
+    Run.objects.filter(remind_at__lte=now, due_at__lte=now - OVERDUE_WINDOW).update(remind_at=None)
     runs = Run.objects.filter(
+        remind_at__lte=now,
         completed_at=None,
         due_at__lte=now + LEAD,
         due_at__gt=now - OVERDUE_WINDOW,
@@ -82,39 +88,71 @@ def due_runs(now):
             roles=()
             if checklist.assigned_user_id
             else ((checklist.assigned_role,) if checklist.assigned_role else ("admin", "staff")),
+            then=Next(Run, run.pk, None if overdue else run.due_at),
         )
 
 
 def due_attestations(now):
-    """Members whose personal attestations are missing or older than the cadence (2 queries).
+    """Members whose personal attestations are missing or older than the cadence.
 
     One reminder per member and practice per renewal period (the step is the period index).
+    Only the members whose ``AttestationReminder.remind_at`` has come are read (one query
+    creates the rows of new members, due at once; three read); each read row is given its
+    next time: the end of the renewal period just reminded, or when the last attestation
+    runs out.
     """
     from django.db.models import Max
 
     from practices.checklists.attestations import validity
-    from practices.checklists.models import Attestation
+    from practices.checklists.models import Attestation, AttestationReminder
     from practices.models import Membership
 
+    new = Membership.objects.filter(attestation_reminder=None).values_list("pk", flat=True)
+    AttestationReminder.objects.bulk_create(
+        [AttestationReminder(membership_id=pk, remind_at=now) for pk in new.order_by()],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    reminders = list(
+        AttestationReminder.objects.filter(remind_at__lte=now).select_related(
+            "membership__practice"
+        )
+    )
+    if not reminders:
+        return
+    members = [r.membership for r in reminders]
+    attestations = Attestation.objects.all()
+    if len(members) <= 1000:  # the usual sweep; a first one reads them all
+        attestations = attestations.filter(
+            practice_id__in={m.practice_id for m in members},
+            user_id__in={m.user_id for m in members},
+        )
     last = {
         (row["practice_id"], row["user_id"]): row["at"]
-        for row in Attestation.objects.values("practice_id", "user_id").annotate(
-            at=Max("confirmed_at")
-        )
+        for row in attestations.values("practice_id", "user_id")
+        .annotate(at=Max("confirmed_at"))
+        .order_by()
     }
     period = validity()
-    for membership in Membership.objects.select_related("practice"):
+    index = int(now.timestamp() // period.total_seconds())
+    period_end = datetime.fromtimestamp((index + 1) * period.total_seconds(), tz=UTC)
+    fresh = []
+    for reminder in reminders:
+        membership = reminder.membership
         seen = last.get((membership.practice_id, membership.user_id))
         if seen is not None and seen + period > now:
+            fresh.append(Next(AttestationReminder, reminder.pk, coarse(seen + period, now)))
             continue
-        step = str(int(now.timestamp() // period.total_seconds()))
         yield Due(
             kind="attestation.due",
             practice_id=membership.practice_id,
             object_key=f"checklists.attestation:{membership.public_id}",
-            step=step,
+            step=str(index),
             url=reverse(
                 "checklists:attestations", kwargs={"practice_slug": membership.practice.slug}
             ),
             user_ids=(membership.user_id,),
+            then=Next(AttestationReminder, reminder.pk, period_end),
         )
+    # Nothing due for these members yet: read again when their attestations run out.
+    store_next(fresh)

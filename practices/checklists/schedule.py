@@ -68,7 +68,12 @@ def generate_due(now: datetime, checklists=None) -> int:
         .order_by()
     )
     rows = [
-        Run(practice_id=checklist.practice_id, checklist=checklist, period_start=begin, due_at=end)
+        Run(
+            practice_id=checklist.practice_id,
+            checklist=checklist,
+            period_start=begin,
+            due_at=end,
+        )
         for checklist in checklists
         for begin, end in _new_periods(checklist, checklist.last, now)
     ]

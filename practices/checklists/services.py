@@ -9,11 +9,12 @@ current period shows at once; a period that begins later is created by the next 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal import audit
 from practices.checklists import schedule
-from practices.checklists.models import Answer, PracticeChecklist, Run
+from practices.checklists.models import REMINDER_LEAD, Answer, PracticeChecklist, Run
 
 
 @transaction.atomic
@@ -26,6 +27,11 @@ def checklist_activate(*, practice, template, request=None) -> PracticeChecklist
     if not created and not checklist.active:
         checklist.active = True
         checklist.save(update_fields=["active"])
+        # Its open periods are reminded again from their first step (the sent-log keeps
+        # what was already sent from being sent twice).
+        Run.objects.filter(checklist=checklist, completed_at=None).update(
+            remind_at=F("due_at") - REMINDER_LEAD
+        )
     audit.record(
         request=request,
         practice=practice,

@@ -10,6 +10,8 @@ from practices.models import PracticeOwned, PracticeOwnedQuerySet
 
 # GDPR Art. 33: the CNIL is notified within 72 hours of real time after awareness.
 DEADLINE = timedelta(hours=72)
+# The first reminder of the 72 hours (registry/incidents/reminders.py has every step).
+FIRST_REMINDER = timedelta(hours=24)
 
 
 class Kind(models.TextChoices):
@@ -160,17 +162,34 @@ class Incident(PracticeOwned):
     )
     start_change_reason = models.TextField(_("raison du changement du début"), blank=True)
     withdrawn_reason = models.TextField(_("raison du retrait"), blank=True)
+    # When the reminder sweep must read this incident next (None: nothing left to remind).
+    # Set back to the first step (awareness + 24 hours) on every save: the sent-log drops
+    # the steps already sent.
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-noticed_at"]
-        indexes = [models.Index(fields=["practice", "-noticed_at"])]
+        indexes = [
+            models.Index(fields=["practice", "-noticed_at"]),
+            models.Index(fields=["remind_at"], name="incident_remind_at"),
+        ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
 
     def __str__(self):
         return f"{self.get_kind_display()} — {timezone.localtime(self.noticed_at):%d/%m/%Y}"
+
+    def schedule_reminder(self):
+        self.remind_at = self.aware_at + FIRST_REMINDER if self.aware_at else None
+
+    def save(self, *args, **kwargs):
+        self.schedule_reminder()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "remind_at"}
+        super().save(*args, **kwargs)
 
 
 class Reflex(PracticeOwned):

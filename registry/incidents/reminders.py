@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.reminders import DATETIME, Due, Kind, when
+from portal.reminders import DATETIME, Due, Kind, Next, when
 from registry.incidents import breach
-from registry.incidents.models import DEADLINE, Incident
+from registry.incidents.models import DEADLINE, FIRST_REMINDER, Incident
 from registry.incidents.models import Kind as IncidentKind
 
 
@@ -44,7 +44,7 @@ KINDS = {
     ),
 }
 STEPS = [
-    (timedelta(hours=24), "24h"),
+    (FIRST_REMINDER, "24h"),
     (timedelta(hours=48), "48h"),
     (timedelta(hours=60), "60h"),
     (DEADLINE, "72h"),
@@ -54,15 +54,23 @@ STEPS = [
 def due(now):
     """One reminder per step reached while a required (or undecided) notification is missing.
 
-    One query: the late-incident rule with its clock at the first step (24 hours), each
-    later step read from the same rule (``with_lateness``), so the « 72h » step is exactly
-    the incidents the pages and the console call late.
+    Two queries: the incidents whose ``remind_at`` has come and that the late-incident
+    rule (its clock at the first step, 24 hours) no longer holds are let go; then the
+    others are read, each later step read from the same rule (``with_lateness``), so the
+    « 72h » step is exactly the incidents the pages and the console call late. Each is
+    given the time of its next step (``Due.then``), none after 72 hours.
     """
-    incidents = Incident.objects.late(now, after=STEPS[0][0]).select_related("practice")
+    late = Incident.objects.late(now, after=STEPS[0][0])
+    Incident.objects.filter(remind_at__lte=now).exclude(pk__in=late.values("pk")).update(
+        remind_at=None
+    )
+    incidents = late.filter(remind_at__lte=now).select_related("practice")
     for delay, name in STEPS[1:]:
         incidents = incidents.with_lateness(now, after=delay, name=f"reached_{name}")
     for incident in incidents:
-        step = [STEPS[0][1], *(n for _d, n in STEPS[1:] if getattr(incident, f"reached_{n}"))][-1]
+        hits = [(d, n, getattr(incident, f"reached_{n}")) for d, n in STEPS[1:]]
+        step = [STEPS[0][1], *(n for _d, n, hit in hits if hit)][-1]
+        later = [d for d, _n, hit in hits if not hit]
         yield Due(
             kind="incident.deadline",
             practice_id=incident.practice_id,
@@ -78,4 +86,5 @@ def due(now):
                 "deadline": breach.deadline(incident).isoformat(),
             },
             roles=("admin",),
+            then=Next(Incident, incident.pk, incident.aware_at + later[0] if later else None),
         )

@@ -117,7 +117,8 @@ def test_constant_queries_whatever_the_number_of_practices(cast, modules):
         ModuleExemption.objects.create(practice=practice, job="secretaire", module=modules[8])
     with CaptureQueriesContext(connection) as many:
         found = list(reminders.due(datetime(2026, 12, 20, tzinfo=PARIS)))
-    # members with practices, modules, passes, attestation links, exemptions,
-    # who started (attempts), who started (attestations)
-    assert len(few.captured_queries) == len(many.captured_queries) == 7
+    # members without a reminder row, their rows created, the rows due with their members
+    # and practices, modules, passes, attestation links, exemptions, who started
+    # (attempts), who started (attestations)
+    assert len(few.captured_queries) == len(many.captured_queries) == 9
     assert len([d for d in found if d.kind == "training.expiring"]) == 6

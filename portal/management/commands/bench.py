@@ -108,6 +108,7 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0, interactive=False)
             call_command("load_content", verbosity=0)
             seeded = seeding.seed(scale)
+            seeding.reset_reminders()
             seeded.seconds["total"] = round(time.monotonic() - started, 1)
             seeding.store(scale, seeded)
             vacuum = "VACUUM ANALYZE"
