@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,19 +62,30 @@ def _headers(sort: str, query: str) -> list[dict]:
     return headers
 
 
+# Rows shown per page: a territory of hundreds of practices is read a page at a time.
+PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 def console_page(request):
     """The delegate's home: every practice that granted them access, one row each."""
     form = ConsoleFilterForm(request.GET or None)
     filters = form.filters()
-    rows = console.rows(request.user, filters)
+    page = Paginator(console.rows(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("tri", None)
+    query.pop("page", None)  # a new order starts at its first page
+    others = request.GET.copy()
+    others.pop("page", None)
     sort = filters.get("sort", console.DEFAULT_SORT)
     context = {
         "form": form,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "page_query": f"{others.urlencode()}&" if others else "",
         "headers": _headers(sort, query.urlencode()),
         "filtered": bool(set(filters) - {"sort"}),
         "full_query": request.GET.urlencode(),

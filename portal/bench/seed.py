@@ -495,14 +495,21 @@ def reset_reminders() -> None:
     """Before a first sweep: no reminder sent yet, and every row that stores when it is
     next due set to its first step (COPY bypasses the models' ``schedule_reminder``), as
     the migrations that added those columns set them."""
-    from django.db.models import F
+    from django.db.models import F, OuterRef, Subquery
 
     from portal.notifications.models import SentReminder
-    from practices.checklists.models import REMINDER_LEAD, AttestationReminder, Run
+    from practices.checklists.models import (
+        REMINDER_LEAD,
+        AttestationReminder,
+        PracticeChecklist,
+        Run,
+    )
     from registry.incidents.models import FIRST_REMINDER, Incident
     from training.models import TrainingReminder
 
     SentReminder.objects.all().delete()
+    latest = Run.objects.filter(checklist=OuterRef("pk")).order_by("-due_at")
+    PracticeChecklist.objects.update(periods_until=Subquery(latest.values("due_at")[:1]))
     Run.objects.update(remind_at=None)
     Run.objects.filter(completed_at=None).update(remind_at=F("due_at") - REMINDER_LEAD)
     Incident.objects.update(remind_at=F("aware_at") + FIRST_REMINDER)

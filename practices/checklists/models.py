@@ -48,6 +48,9 @@ class PracticeChecklist(PracticeOwned):
     cadence = models.CharField(_("fréquence (RRULE)"), max_length=200)
     starts_on = models.DateField(_("à partir du"))
     active = models.BooleanField(_("active"), default=True)
+    # The end of its latest stored period: the sweep creates periods only for the
+    # checklists whose latest period has ended (practices/checklists/schedule.py).
+    periods_until = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     disabled_items = models.JSONField(default=list, blank=True)
     # The practice's own items: [{"key": "own-1", "text": "…"}].
     extra_items = models.JSONField(default=list, blank=True)

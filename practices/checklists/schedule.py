@@ -12,7 +12,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from practices.checklists.models import PracticeChecklist, Run
 
@@ -55,13 +55,17 @@ def _new_periods(checklist: PracticeChecklist, last: datetime | None, now: datet
 
 def generate_due(now: datetime, checklists=None) -> int:
     """Create the runs of every period begun by ``now`` for the active ``checklists``
-    (default: every practice's), in two queries whatever their number: the checklists with
-    their latest period, then one insert. Only periods from the end of the latest stored one
-    are created, so a changed cadence does not refill the past. Returns how many rows were
-    offered (a concurrent call may have inserted some first: the constraint keeps one)."""
-    if checklists is None:
-        checklists = PracticeChecklist.objects.all()
-    checklists = (
+    (default: every practice's whose latest stored period has ended, ``periods_until``), in
+    three queries whatever their number: the checklists with their latest period, one
+    insert, one update of their ``periods_until``. Only periods from the end of the
+    latest stored one are created, so a changed cadence does not refill the past. Returns
+    how many rows were offered (a concurrent call may have inserted some first: the
+    constraint keeps one)."""
+    if checklists is None:  # the sweep: only the checklists whose latest period has ended
+        checklists = PracticeChecklist.objects.filter(
+            Q(periods_until__lte=now) | Q(periods_until=None)
+        )
+    checklists = list(
         checklists.filter(active=True)
         .annotate(last=Max("runs__due_at"))
         .only("pk", "practice_id", "cadence", "starts_on")
@@ -79,6 +83,11 @@ def generate_due(now: datetime, checklists=None) -> int:
     ]
     if rows:
         Run.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if checklists:
+        latest = Run.objects.filter(checklist=OuterRef("pk")).order_by("-due_at")
+        PracticeChecklist.objects.filter(pk__in=[c.pk for c in checklists]).update(
+            periods_until=Subquery(latest.values("due_at")[:1])
+        )
     return len(rows)
 
 

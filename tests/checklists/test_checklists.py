@@ -250,10 +250,11 @@ class TestGenerationEverywhere:
 
         now = datetime(2026, 11, 28, tzinfo=PARIS)
         activate(cast, "workstations", starts_on=date(2026, 1, 1))
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):  # read, insert, store the latest period's end
             assert schedule.generate_due(now) == 11
-        with django_assert_num_queries(1):  # nothing new: no insert
+        with django_assert_num_queries(1):  # nothing has ended: the checklist is not read
             assert schedule.generate_due(now) == 0
+        assert PracticeChecklist.objects.get(practice=cast.practice).periods_until > now
         for template in Template.objects.all():
             for _ in range(5):
                 PracticeChecklist.objects.create(
@@ -262,7 +263,7 @@ class TestGenerationEverywhere:
                     cadence=template.cadence,
                     starts_on=date(2026, 1, 1),
                 )
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(3):
             assert schedule.generate_due(now) > 40
         assert Run.objects.filter(checklist__practice=cast.practice).count() == 11
 
