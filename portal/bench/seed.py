@@ -510,7 +510,7 @@ def reset_reminders() -> None:
     SentReminder.objects.all().delete()
     latest = Run.objects.filter(checklist=OuterRef("pk")).order_by("-due_at")
     PracticeChecklist.objects.update(periods_until=Subquery(latest.values("due_at")[:1]))
-    Run.objects.update(remind_at=None)
+    Run.objects.exclude(remind_at=None).update(remind_at=None)
     Run.objects.filter(completed_at=None).update(remind_at=F("due_at") - REMINDER_LEAD)
     Incident.objects.update(remind_at=F("aware_at") + FIRST_REMINDER)
     AttestationReminder.objects.all().delete()  # the first sweep creates them, due at once
