@@ -118,6 +118,12 @@ class Row:
         return NOTICE_LABELS.get((self.documents or {}).get("notice"), "")
 
     @property
+    def registry_completeness_shown(self) -> float | None:
+        """The completeness as the page and the export show it: « — » for a record
+        without fiche, as on the practice's dashboard (the score still counts it as 0 %)."""
+        return None if empty_registry(self) else self.rates.get("registry_completeness")
+
+    @property
     def reason_labels(self) -> list:
         return [REASON_LABELS[code] for code in self.reasons]
 

@@ -137,7 +137,7 @@ def _csv_row(row) -> list:
         ", ".join(row.practice.profession_labels),
         row.practice.region.name,
         _local_date(row.since, "%d/%m/%Y"),
-        _percent(row.rates.get("registry_completeness")),
+        _percent(row.registry_completeness_shown),
         registry.get("entries", ""),
         registry.get("review_overdue", ""),
         _percent(training.get("coverage")),

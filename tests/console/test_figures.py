@@ -1,6 +1,7 @@
 """Each console figure on the known fixture (tests/console/conftest.py), checked by hand,
 through the spaces' real contracts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -196,8 +197,11 @@ def test_an_empty_registry_counts_as_zero_and_needs_attention(cast, frozen):
     # The page and the export say the same as the score.
     client = cast.client("delegate")
     html = client.get("/delegue/").content.decode()
-    assert "registre des traitements vide" in html and "0\u00a0%" in html
+    assert "registre des traitements vide" in html
+    # Shown « — » like the practice's dashboard, not « 0 % » (the score counts it as 0).
+    cell = re.search(r"<td>(?:(?!</td>).)*0 fiche(?:(?!</td>).)*</td>", html, re.S).group(0)
+    assert "—" in cell and "%" not in cell
     csv = client.get("/delegue/export.csv").content.decode("utf-8-sig").splitlines()
     header, line = csv[0].split(";"), csv[1].split(";")
-    assert line[header.index("Complétude du registre (%)")] == "0"
+    assert line[header.index("Complétude du registre (%)")] == ""
     assert line[header.index("Score")] == "67"

@@ -144,7 +144,8 @@ def test_csv_export_has_the_same_rows_and_figures(three):
     assert lilas["Dernière activité"] == "18/03/2026 09:00"  # Paris time
     assert lilas["Score"] == "13"
     nurse = dict(zip(header, rows[1], strict=True))
-    assert nurse["Score"] == "0" and nurse["Complétude du registre (%)"] == "0"
+    # An empty record: « — » (blank here) as on the dashboard, though the score counts 0 %.
+    assert nurse["Score"] == "0" and nurse["Complétude du registre (%)"] == ""
 
 
 def test_csv_export_follows_the_filters(three):
@@ -179,3 +180,10 @@ def test_the_console_needs_a_login(db):
 def test_the_home_page_sends_a_delegate_to_the_console(cast):
     response = cast.client("delegate").get("/")
     assert response.status_code == 302 and response["Location"] == URL
+
+
+def test_the_count_of_practices_uses_plural_forms(cast, frozen):
+    """« 1 cabinet », « 2 cabinets » (ngettext: French and English plural rules)."""
+    assert "<caption>1 cabinet</caption>" in cast.client("delegate").get(URL).content.decode()
+    OversightFactory(practice=PracticeFactory(), delegate=cast.delegate)
+    assert "<caption>2 cabinets</caption>" in cast.client("delegate").get(URL).content.decode()
