@@ -199,7 +199,7 @@ def test_an_empty_registry_counts_as_zero_and_needs_attention(cast, frozen):
     html = client.get("/delegue/").content.decode()
     assert "registre des traitements vide" in html
     # Shown « — » like the practice's dashboard, not « 0 % » (the score counts it as 0).
-    cell = re.search(r"<td>(?:(?!</td>).)*0 fiche(?:(?!</td>).)*</td>", html, re.S).group(0)
+    cell = re.search(r"<td[^>]*>(?:(?!</td>).)*0 fiche(?:(?!</td>).)*</td>", html, re.S).group(0)
     assert "—" in cell and "%" not in cell
     csv = client.get("/delegue/export.csv").content.decode("utf-8-sig").splitlines()
     header, line = csv[0].split(";"), csv[1].split(";")
