@@ -524,11 +524,15 @@ def pdf_html(practice, header, activities) -> str:
     PDF's own heading."""
     activities = list(activities)
     annotate(activities)
+    now = timezone.now()
+    for activity in activities:
+        # The same rule as the registry's card and the console (ProcessingActivity.review_due).
+        activity.review_overdue = activity.review_due(now)
     return render_to_string(
         "registry/record_pdf.html",
         {
             "practice": practice,
-            "now": timezone.now(),
+            "now": now,
             "lang": get_language() or "fr",
             "list_blocks": blocks(list_sheet(practice, header, activities)[1])[1:],
             "sheets": [(a, blocks(activity_sheet(a, header))[1:]) for a in activities],
