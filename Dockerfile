@@ -12,7 +12,7 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN SECRET_KEY=build-only OTP_ENCRYPTION_KEYS=build-only python manage.py collectstatic --noinput \
-    && useradd --system --home /app vigie && mkdir -p /data/media && chown vigie /data/media
+    && useradd --system --uid 10001 --home /app vigie && mkdir -p /data/media && chown vigie /data/media
 USER vigie
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
