@@ -23,8 +23,8 @@ def _command(service: str) -> str:
 
 
 def test_every_production_service_is_present_with_a_healthcheck():
-    assert set(SERVICES) >= {"web", "worker", "beat", "db", "redis", "mail"}
-    for name in ("web", "worker", "db", "redis", "mail"):
+    assert set(SERVICES) >= {"web", "worker", "beat", "pgbouncer", "db", "redis", "mail"}
+    for name in ("web", "worker", "pgbouncer", "db", "redis", "mail"):
         assert "healthcheck" in SERVICES[name], f"{name} has no healthcheck"
 
 
@@ -50,6 +50,7 @@ def test_app_services_wait_for_healthy_database_and_broker():
     for name in ("web", "worker", "beat"):
         depends = SERVICES[name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy"
+        assert depends["pgbouncer"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
 
 
@@ -58,7 +59,8 @@ def test_environment_variables_are_ones_settings_read():
     for name in ("web", "worker", "beat"):
         assert set(SERVICES[name]["environment"]) <= known
     env = SERVICES["web"]["environment"]
-    assert env["DATABASE_URL"].startswith("postgres://") and "@db:" in env["DATABASE_URL"]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@pgbouncer:" in env["DATABASE_URL"]
+    assert env["DATABASE_POOLER"] == "pgbouncer"
     assert env["REDIS_URL"].startswith("redis://redis:")
     assert env["EMAIL_URL"].startswith("smtp://mail:")
 
@@ -97,3 +99,13 @@ def test_dockerfile_installs_pango_for_weasyprint_and_the_locked_requirements():
     assert "libpango-1.0-0" in dockerfile
     assert "--require-hashes -r requirements.lock" in dockerfile
     assert re.search(r"^FROM python:3\.1[2-9]", dockerfile, re.M)
+
+
+def test_pgbouncer_pools_transactions_in_front_of_the_database():
+    pgbouncer = SERVICES["pgbouncer"]
+    assert pgbouncer["environment"]["POOL_MODE"] == "transaction"
+    assert "@db:5432/" in pgbouncer["environment"]["DATABASE_URL"]
+    assert pgbouncer["depends_on"]["db"]["condition"] == "service_healthy"
+    assert not pgbouncer.get("ports"), "PgBouncer is for the other services only"
+    image = pgbouncer["image"]
+    assert ":" in image and not image.endswith(":latest")
