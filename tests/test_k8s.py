@@ -138,12 +138,12 @@ def test_every_container_has_requests_and_a_memory_limit(overlay):
 
 
 def test_web_memory_fits_its_gunicorn_workers(overlay):
-    """The bench's peak resident memory of a gunicorn worker is under 100 MiB (README,
-    Benchmark): the request covers every worker at that, the limit twice that."""
+    """The bench's peak resident memory of a gunicorn worker is 122 MiB at the region scale
+    (README, Benchmark): the request covers every worker at 125 MiB, the limit twice that."""
     web = by_kind(overlay, "Deployment")["web"]["spec"]["template"]["spec"]["containers"][0]
     workers = int(next(a for a in web["command"] if a.startswith("--workers=")).split("=")[1])
-    assert mebibytes(web["resources"]["requests"]["memory"]) >= workers * 100
-    assert mebibytes(web["resources"]["limits"]["memory"]) >= workers * 200
+    assert mebibytes(web["resources"]["requests"]["memory"]) >= workers * 125
+    assert mebibytes(web["resources"]["limits"]["memory"]) >= workers * 250
 
 
 def test_every_image_is_pinned(overlay):
