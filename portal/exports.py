@@ -23,15 +23,43 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.http import HttpResponse
+from django.utils import timezone
+
+from portal import formatting
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
+# Number formats of the typed cells: a day as in France, a whole percentage.
+XLSX_DATE = "DD/MM/YYYY"
+XLSX_PERCENT = "0 %"
+
+
+class Percent(float):
+    """A share (0..1) a spreadsheet keeps as a number with a percent format; its text is
+    « 91 % » (``formatting.share``)."""
+
+    def __str__(self) -> str:
+        return formatting.share(float(self))
+
+
+def day(value) -> date | None:
+    """A date, or a moment as its day in Europe/Paris, for a date cell (``None`` stays)."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
 def text(value) -> str:
-    """The cell's text (``None`` is empty)."""
-    return "" if value is None else str(value)
+    """The cell's text (``None`` is empty; a date as 18/03/2026; a Percent as « 91 % »)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return day(value).strftime("%d/%m/%Y")
+    return str(value)
 
 
 def starts_like_a_formula(value: str) -> bool:
@@ -67,11 +95,22 @@ def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> H
 
 
 def xlsx_append(sheet, row: Iterable) -> None:
-    """Append a row of text cells to an openpyxl sheet: strings, never formulas."""
+    """Append a row to an openpyxl sheet: dates and Percents as typed cells, everything
+    else as strings, never formulas."""
     from openpyxl.cell.cell import Cell
 
     cells = []
     for value in row:
+        if isinstance(value, date):  # a real date cell, in Paris, shown as a French day
+            cell = Cell(sheet, value=day(value))
+            cell.number_format = XLSX_DATE
+            cells.append(cell)
+            continue
+        if isinstance(value, Percent):  # a real number, shown as a percentage
+            cell = Cell(sheet, value=float(value))
+            cell.number_format = XLSX_PERCENT
+            cells.append(cell)
+            continue
         value = text(value)
         cell = Cell(sheet, value=None)
         cell._value = value  # bypass openpyxl's guess ("=…" formula, "#REF!" error)
@@ -83,10 +122,16 @@ def xlsx_append(sheet, row: Iterable) -> None:
 
 
 def ods_text_cell(value, **attributes):
-    """An ODS table cell holding ``value`` as a string (never a formula)."""
+    """An ODS table cell: a date (office:date-value) or a Percent (percentage) typed, with
+    its French text; anything else as a string (never a formula)."""
     from odf.table import TableCell
     from odf.text import P
 
-    cell = TableCell(valuetype="string", **attributes)
+    if isinstance(value, date):
+        cell = TableCell(valuetype="date", datevalue=day(value).isoformat(), **attributes)
+    elif isinstance(value, Percent):
+        cell = TableCell(valuetype="percentage", value=float(value), **attributes)
+    else:
+        cell = TableCell(valuetype="string", **attributes)
     cell.addElement(P(text=text(value)))
     return cell

@@ -51,7 +51,7 @@ def blocks(rows) -> list[dict]:
         if is_title(row):
             current["title"] = row[0]
         else:
-            current["rows"].append({"head": is_head(row), "cells": [str(cell) for cell in row]})
+            current["rows"].append({"head": is_head(row), "cells": [safe.text(c) for c in row]})
     width = max((len(r["cells"]) for b in out for r in b["rows"]), default=1)
     for block in out:
         block["columns"] = max((len(r["cells"]) for r in block["rows"]), default=1)
@@ -127,7 +127,7 @@ def list_columns() -> list[str]:
 def list_sheet(practice, header, activities) -> Sheet:
     rows = [
         [_("Registre des activités de traitement"), practice.name],
-        [_("Édité le"), _date(timezone.now())],
+        [_("Édité le"), safe.day(timezone.now())],
         [],
         Head([_("Coordonnées du responsable de l'organisme"), *contact_columns()]),
         _contact_row(_("Responsable"), header, "controller"),
@@ -157,13 +157,13 @@ def list_sheet(practice, header, activities) -> Sheet:
             [
                 activity.name,
                 activity.reference,
-                _date(activity.created_on),
-                _date(activity.updated_at),
+                safe.day(activity.created_on),
+                safe.day(activity.updated_at),
                 activity.main_purpose,
                 _yes_no(activity.has_sensitive),
                 activity.get_status_display(),
-                f"{activity.completeness} %",
-                _date(activity.next_review_at),
+                safe.Percent(activity.completeness / 100),
+                safe.day(activity.next_review_at),
             ]
         )
     return (_("Liste des traitements"), rows)
@@ -178,8 +178,8 @@ def activity_sheet(activity, header) -> list[list[str]]:
         Title([_("Description du traitement")]),
         [_("Nom du traitement"), activity.name],
         [_("N° / RÉF"), activity.reference],
-        [_("Date de création du traitement"), _date(activity.created_on)],
-        [_("Mise à jour du traitement"), _date(activity.updated_at)],
+        [_("Date de création du traitement"), safe.day(activity.created_on)],
+        [_("Mise à jour du traitement"), safe.day(activity.updated_at)],
         [_("Statut"), activity.get_status_display()],
         [],
         Head([_("Acteurs"), *contact_columns()]),
@@ -304,9 +304,13 @@ def activity_sheet(activity, header) -> list[list[str]]:
         )
     rows += [
         [],
-        [_("Analyse d'impact (AIPD)"), activity.get_dpia_display(), _date(activity.dpia_done_on)],
-        [_("Dernière relecture"), _date(activity.last_reviewed_at)],
-        [_("Prochaine relecture"), _date(activity.next_review_at)],
+        [
+            _("Analyse d'impact (AIPD)"),
+            activity.get_dpia_display(),
+            safe.day(activity.dpia_done_on),
+        ],
+        [_("Dernière relecture"), safe.day(activity.last_reviewed_at)],
+        [_("Prochaine relecture"), safe.day(activity.next_review_at)],
     ]
     return rows
 

@@ -1,8 +1,11 @@
 """The record's exports, read back with the libraries that wrote them, field by field."""
 
 import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
@@ -10,6 +13,7 @@ from odf.text import P
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portal import exports as safe
 from registry import exports, services
 from registry.models import ProcessingActivity
 from tests.registry.test_registry import fiche
@@ -137,7 +141,7 @@ def expected(cast):
         .prefetch_related("data", "subjects", "recipients", "measures", "transfers")
     )
     sheets = exports.workbook(practice, services.header_for(practice), activities)
-    return [(name, [[str(c) for c in row] for row in rows]) for name, rows in sheets]
+    return [(name, [[safe.text(c) for c in row] for row in rows]) for name, rows in sheets]
 
 
 def _trim(rows):
@@ -151,16 +155,20 @@ def _trim(rows):
     return out
 
 
+def _xlsx_text(value) -> str:
+    """A cell read back as the other formats write it: dates as 18/03/2026, numbers (the
+    completeness, a share) as « 91 % »."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float):  # the only numbers written are Percents
+        return str(safe.Percent(value))
+    return "" if value is None else str(value)
+
+
 def read_xlsx(content):
     book = load_workbook(io.BytesIO(content))
     return [
-        (
-            sheet.title,
-            [
-                ["" if c is None else str(c) for c in row]
-                for row in sheet.iter_rows(values_only=True)
-            ],
-        )
+        (sheet.title, [[_xlsx_text(c) for c in row] for row in sheet.iter_rows(values_only=True)])
         for sheet in book.worksheets
     ]
 
@@ -250,3 +258,42 @@ def test_archived_entries_are_left_out_of_the_exports(cast, record):
     ProcessingActivity.objects.filter(reference="ref/2").update(status="archived")
     sheets = read_xlsx(export(cast, record, "xlsx"))
     assert [name for name, _rows in sheets] == ["Liste des traitements", "ref-101"]
+
+
+EXPORTED = datetime(2026, 3, 18, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))  # 17/03 in UTC
+
+
+def test_the_spreadsheets_hold_real_dates_and_numbers(cast, record):
+    """Dates are date cells (the Paris day, shown 18/03/2026), the completeness a number
+    with a percent format, in XLSX and ODS alike."""
+    activity = ProcessingActivity.objects.get(practice=cast.practice, reference="ref-101")
+    with time_machine.travel(EXPORTED, tick=False):
+        xlsx, ods = export(cast, record, "xlsx"), export(cast, record, "ods")
+    sheet = load_workbook(io.BytesIO(xlsx))["Liste des traitements"]
+    edited = sheet["B2"]
+    assert edited.is_date and edited.value == datetime(2026, 3, 18)  # Paris, not UTC's 17th
+    assert edited.number_format == "DD/MM/YYYY"
+    header = [
+        c.value for c in next(r for r in sheet.iter_rows() if "N° / RÉF" in [c.value for c in r])
+    ]
+    line = next(r for r in sheet.iter_rows() if r[1].value == "ref-101")
+    completeness = line[header.index("Complétude")]
+    assert completeness.data_type == "n" and completeness.number_format == "0 %"
+    assert completeness.value == pytest.approx(activity.completeness / 100)
+    created = line[header.index("Date de création de la fiche")]
+    assert created.is_date and created.value.date() == activity.created_on
+    document = load_ods(io.BytesIO(ods))
+    cells = [
+        cell
+        for table in document.spreadsheet.getElementsByType(Table)
+        for cell in table.getElementsByType(TableCell)
+    ]
+    dates = [c for c in cells if c.getAttribute("valuetype") == "date"]
+    assert "2026-03-18" in {c.getAttribute("datevalue") for c in dates}
+    assert all(str(c.getElementsByType(P)[0]).count("/") == 2 for c in dates)
+    shares = [c for c in cells if c.getAttribute("valuetype") == "percentage"]
+    assert shares and float(shares[0].getAttribute("value")) == pytest.approx(
+        activity.completeness / 100
+    )
+    assert not any(c.getAttribute("valuetype") == "string" and str(c).endswith("%") for c in cells)
+    assert isinstance(safe.day(EXPORTED), date)
