@@ -59,6 +59,7 @@ REASON_LABELS = {
     "no_data": _("aucun indicateur disponible"),
     "crisis_card": _("fiche réflexe jamais imprimée ou à réimprimer"),
     "patient_notice": _("information des patients jamais générée ou à mettre à jour"),
+    "hds_missing": _("hébergeur de données de santé sans certificat HDS valable"),
 }
 
 # The printed documents' states (documents.crisis.State), as the console says them.
@@ -82,6 +83,8 @@ class Row:
     training: dict | None = None
     # {"card": state, "notice": state} from the documents space, None without it.
     documents: dict | None = None
+    # {"hds_missing": n, "expiring": n} from the processors space.
+    processors: dict | None = None
     runs_closed: int = 0
     runs_on_time: int = 0
     open_actions: int = 0
@@ -231,6 +234,8 @@ def reasons(row: Row, now) -> list[str]:
         found.append("crisis_card")
     if documents.get("notice") not in (None, "current"):
         found.append("patient_notice")
+    if (row.processors or {}).get("hds_missing"):
+        found.append("hds_missing")
     return found
 
 
@@ -246,6 +251,7 @@ def compute(delegate, now=None) -> list[Row]:
     registry = spaces.registry.console_figures(ids, now)
     training = spaces.training.console_figures(ids, now)
     documents = spaces.documents.console_figures(ids, now)
+    processors = spaces.processors.console_figures(ids, now)
     last, activity = _last_activity(ids), _activity(ids, now)
     table = []
     for grant in grants:
@@ -257,6 +263,7 @@ def compute(delegate, now=None) -> list[Row]:
             registry=registry.get(pid),
             training=training.get(pid),
             documents=documents.get(pid),
+            processors=processors.get(pid),
             runs_closed=runs.get("closed", 0),
             runs_on_time=runs.get("on_time", 0),
             open_actions=runs.get("open_actions", 0),

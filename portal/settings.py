@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "practices.checklists",
     "registry",
     "registry.incidents",
+    "registry.processors",
     "training",
     "documents",
     "django.contrib.admin",

@@ -8,15 +8,16 @@ from documents.space import SPACE as documents
 from practices.checklists.space import SPACE as checklists
 from practices.space import SPACE as practices
 from registry.incidents.space import SPACE as incidents
+from registry.processors.space import SPACE as processors
 from registry.space import SPACE as registry
 from training.space import SPACE as training
 
 # Every space, in the order their reminders, content and demo data are taken.
-SPACES = (practices, checklists, registry, incidents, training, documents)
+SPACES = (practices, checklists, registry, processors, incidents, training, documents)
 # The practice dashboard's cards, in display order.
-DASHBOARD = (registry, incidents, training, checklists)
+DASHBOARD = (registry, processors, incidents, training, checklists)
 # The spaces whose figures make the delegate console's row.
-CONSOLE = (checklists, registry, incidents, training, documents)
+CONSOLE = (checklists, registry, processors, incidents, training, documents)
 
 __all__ = [
     "CONSOLE",
@@ -26,6 +27,7 @@ __all__ = [
     "documents",
     "incidents",
     "practices",
+    "processors",
     "registry",
     "training",
 ]

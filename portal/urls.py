@@ -10,6 +10,7 @@ practice_urls = [
     path("", include("practices.urls")),
     path("incidents/", include("registry.incidents.urls")),
     path("controles/", include("practices.checklists.urls")),
+    path("registre/sous-traitants/", include("registry.processors.urls")),
     path("registre/", include("registry.urls")),
     path("formation/", include("training.urls")),
     path("documents/", include("documents.urls")),

@@ -170,6 +170,11 @@ def detail(request, activity_id):
     )
     for row in data:
         row.sources = found.data.get(row.category, [])
+    # The processors space links its rows to the fiches (reverse relation, one query).
+    today = timezone.localdate()
+    processors = list(activity.processors.order_by("name"))
+    for processor in processors:
+        processor.flag_hds = processor.hds_missing(today)
     return render(
         request,
         "registry/detail.html",
@@ -181,6 +186,8 @@ def detail(request, activity_id):
             "standard_data": [d for d in data if not d.sensitive],
             "sensitive_data": [d for d in data if d.sensitive],
             "review_due": activity.review_due(),
+            "processors": processors,
+            "hds_missing": [p for p in processors if p.flag_hds],
             "unsigned_processors": [
                 r
                 for r in activity.recipients.all()

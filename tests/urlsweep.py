@@ -171,6 +171,25 @@ def _activity(practice):
     return activity.public_id
 
 
+def _processor(practice):
+    from registry.processors.models import Processor
+
+    processor = Processor.objects.filter(practice=practice).first()
+    if processor is None:
+        processor = Processor.objects.create(
+            practice=practice, name="Éditeur du logiciel", service="Dossier patient en ligne"
+        )
+        from django.core.files.base import ContentFile
+
+        from registry.models import ProcessingActivity
+
+        processor.contract_file.save("contrat.pdf", ContentFile(b"%PDF-1.4 sweep"))
+        processor.activities.add(
+            ProcessingActivity.objects.get(practice=practice, public_id=_activity(practice))
+        )
+    return processor.public_id
+
+
 FILLERS: dict[str, Callable] = {
     "run_id": lambda practice: _checklist_run(practice).public_id,
     "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
@@ -180,6 +199,7 @@ FILLERS: dict[str, Callable] = {
     "copy_id": lambda practice: _backup_copy(practice).public_id,
     "test_id": _restore_test,
     "activity_id": _activity,
+    "processor_id": _processor,
     "practice_slug": lambda practice: practice.slug,
     "member_id": _member,
     "invitation_id": _invitation,

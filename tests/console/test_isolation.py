@@ -221,15 +221,15 @@ def test_query_count_is_the_same_for_5_and_500_practices(db, frozen, url):
     assert counts[5] == counts[500], counts
 
 
-# The registry's, training's and documents' figures, each measured on its own below
-# (documents: 10 here, without fiches in force whose data and recipients to read; 12 with,
-# tests/console/test_documents_column.py).
-SPACES = {"registry": 2, "training": 5, "documents": 10}
+# The registry's, processors', training's and documents' figures, each measured on its own
+# below (documents: 10 here, without fiches in force whose data and recipients to read; 12
+# with, tests/console/test_documents_column.py).
+SPACES = {"registry": 2, "processors": 1, "training": 5, "documents": 10}
 
 
 @pytest.mark.parametrize("url", ["/delegue/", "/delegue/export.csv"])
 def test_query_budget_of_the_console_itself(db, frozen, url):
-    """The page's queries are exactly the console's own (MINE) plus the three spaces'
+    """The page's queries are exactly the console's own (MINE) plus the four spaces'
     figures, each of which keeps its own budget."""
     from portal import spaces
     from tests.conftest import verified_client
