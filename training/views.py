@@ -184,13 +184,13 @@ def result(request, attempt_id):
         if question is None:  # removed from the content since: nothing left to explain
             continue
         choices = {c.key: c for c in question.choices.all()}
-        review.append(
-            {
-                "question": question,
-                "chosen": attempt.answered.get(question.key),
-                "choices": [choices[key] for key in item["choices"] if key in choices],
-            }
-        )
+        chosen = attempt.answered.get(question.key)
+        shown = [choices[key] for key in item["choices"] if key in choices]
+        if not attempt.passed:
+            # Before a retake, only the person's own answer and why it is right or not to
+            # be kept: the right option of a missed question is not given away.
+            shown = [choice for choice in shown if choice.key == chosen]
+        review.append({"question": question, "chosen": chosen, "choices": shown})
     certificate = Certificate.objects.filter(attempt=attempt).first()
     return render(
         request,

@@ -206,3 +206,30 @@ class TestWhoMayTake:
             client.get(url(cast, "lesson", attempt_id=attempt.public_id, position=99)).status_code
             == 404
         )
+
+
+def test_the_failure_page_does_not_give_the_right_answers_away(cast, modules):
+    """A failed attempt: each missed question is marked « À revoir » with the explanation
+    of the answer given; no right option of a missed question, no « Bonne réponse »."""
+    module = modules[1]
+    attempt = take(cast.practice, cast.staff, module, wrong=4)
+    assert attempt.passed is False
+    html = cast.client("staff").get(url(cast, "result", attempt_id=attempt.public_id))
+    html = html.content.decode()
+    assert "Bonne réponse" not in html and "Les réponses expliquées" not in html
+    missed = [
+        question
+        for question in module.questions.all()
+        if attempt.answered[question.key] != question.choices.get(correct=True).key
+    ]
+    assert len(missed) == 4 and html.count("À revoir") == 4
+    for question in missed:
+        right = question.choices.get(correct=True)
+        chosen = question.choices.get(key=attempt.answered[question.key])
+        assert right.text["fr"].replace("'", "&#x27;") not in html, question.key
+        assert right.explanation["fr"].replace("'", "&#x27;") not in html, question.key
+        assert chosen.explanation["fr"].replace("'", "&#x27;") in html
+    # Once passed, the whole explained review comes back.
+    passed = take(cast.practice, cast.staff, module)
+    html = cast.client("staff").get(url(cast, "result", attempt_id=passed.public_id))
+    assert "Les réponses expliquées" in html.content.decode()
