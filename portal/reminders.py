@@ -125,6 +125,9 @@ class Due:
     roles: tuple[str, ...] = ()
     # What the row is due for next, once this reminder is written (sources with remind_at).
     then: Next | None = None
+    # Only members who had joined the practice by this moment (a period that ended before
+    # someone arrived is not theirs to be reminded of); None: every recipient.
+    joined_by: datetime | None = None
 
 
 # Row ids per UPDATE when storing next times (SQLite allows 32,766 parameters).

@@ -88,9 +88,25 @@ def _role_holders(dues: list[Due]) -> dict[tuple[int, str], list[int]]:
     return holders
 
 
+def _joined(dues: list[Due]) -> dict[tuple[int, int], object]:
+    """``{(practice_id, user_id): joined_at}`` in the practices of the due items that are
+    for members who had joined by a moment (one query, none if no item asks)."""
+    from practices.models import Membership
+
+    practice_ids = {d.practice_id for d in dues if d.joined_by is not None}
+    if not practice_ids:
+        return {}
+    rows = Membership.objects.filter(practice_id__in=practice_ids).values_list(
+        "practice_id", "user_id", "joined_at"
+    )
+    return {(practice_id, user_id): at for practice_id, user_id, at in rows.order_by()}
+
+
 def recipients(dues: list[Due]) -> list[list[int]]:
-    """The people each due item goes to, in the same order (explicit users and role holders)."""
+    """The people each due item goes to, in the same order (explicit users and role holders),
+    without those who joined the practice after the item's ``joined_by``."""
     holders = _role_holders(dues)
+    joined = _joined(dues)
     explicit = {user_id for d in dues for user_id in d.user_ids}
     active = set()
     if explicit:
@@ -101,6 +117,12 @@ def recipients(dues: list[Due]) -> list[list[int]]:
         people = [u for u in due.user_ids if u in active]
         for role in due.roles:
             people.extend(holders.get((due.practice_id, role), ()))
+        if due.joined_by is not None:
+            people = [
+                u
+                for u in people
+                if (at := joined.get((due.practice_id, u))) is None or at <= due.joined_by
+            ]
         result.append(list(dict.fromkeys(people)))
     return result
 

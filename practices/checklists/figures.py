@@ -23,9 +23,7 @@ def card(practice, role) -> Card:
             ),
         ),
     )
-    actions = Answer.objects.filter(
-        practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None
-    ).count()
+    actions = Answer.open_actions().filter(practice=practice).count()
     rate = formatting.share(runs["on_time"] / runs["closed"]) if runs["closed"] else "—"
     return Card(
         title=_("Contrôles"),
@@ -62,9 +60,8 @@ def console_figures(practice_ids, now) -> dict[int, dict]:
             closed=row["closed"], on_time=row["on_time"]
         )
     actions = (
-        Answer.objects.filter(
-            practice_id__in=practice_ids, status=Answer.Status.NOT_DONE, fixed_at__isnull=True
-        )
+        Answer.open_actions()
+        .filter(practice_id__in=practice_ids)
         .values("practice_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -24,6 +24,16 @@ class AnswerForm(SingleLineFields, forms.Form):
         return data
 
 
+class PeriodAnswerForm(AnswerForm):
+    """One point of a period answered with the others in one form: a point left without an
+    answer is simply not answered yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].required = False
+        self.fields["comment"].widget.attrs["data-needed-when"] = Answer.Status.NOT_DONE
+
+
 CADENCES = [
     ("FREQ=MONTHLY", _("Tous les mois")),
     ("FREQ=MONTHLY;INTERVAL=3", _("Tous les trimestres")),

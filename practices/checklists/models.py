@@ -143,9 +143,19 @@ class Answer(PracticeOwned):
     fixed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A "not done" of an earlier period still open when the same point is "not done" again:
+    # one open action goes on, carried by the newest answer (``carried``: the earlier ones).
+    carried_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "item_key"], name="answer_once")]
+
+    @classmethod
+    def open_actions(cls):
+        """The open actions: "not done" answers neither fixed nor carried by a later one."""
+        return cls.objects.filter(status=cls.Status.NOT_DONE, fixed_at=None, carried_by=None)
 
 
 class BackupCopy(PracticeOwned):

@@ -89,6 +89,8 @@ def due_runs(now):
             if checklist.assigned_user_id
             else ((checklist.assigned_role,) if checklist.assigned_role else ("admin", "staff")),
             then=Next(Run, run.pk, None if overdue else run.due_at),
+            # A period that ended before someone joined is not theirs to be reminded of.
+            joined_by=run.due_at if overdue else None,
         )
 
 

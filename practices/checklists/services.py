@@ -9,7 +9,7 @@ current period shows at once; a period that begins later is created by the next 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal import audit
@@ -50,37 +50,75 @@ def _generate(checklist: PracticeChecklist) -> None:
 
 @transaction.atomic
 def run_answer(*, run: Run, item_key: str, status: str, comment: str, user, request=None) -> Answer:
-    answer = Answer.objects.filter(run=run, item_key=item_key).first()
-    before = {"status": answer.status, "comment": answer.comment} if answer else {}
-    defaults = {"status": status, "comment": comment, "answered_by": user}
-    if status == Answer.Status.NOT_DONE and before.get("status") != Answer.Status.NOT_DONE:
-        # A new "not done" is a new open action, even if an earlier one was fixed.
-        defaults |= {"fixed_at": None, "fixed_by": None}
-    answer, _created = Answer.objects.update_or_create(
-        practice=run.practice, run=run, item_key=item_key, defaults=defaults
-    )
+    return run_answer_all(
+        run=run, answers={item_key: (status, comment)}, user=user, request=request
+    ).get(item_key)
+
+
+@transaction.atomic
+def run_answer_all(*, run: Run, answers: dict, user, request=None) -> dict:
+    """Answers of one period at once: ``{item_key: (status, comment)}``. A point whose answer
+    did not change is left as it was (no audit noise); each changed point is audited as the
+    per-point saves were. Returns the answers saved, by item key."""
+    existing = {a.item_key: a for a in Answer.objects.filter(run=run)}
+    saved = {}
+    for item_key, (status, comment) in answers.items():
+        answer = existing.get(item_key)
+        before = {"status": answer.status, "comment": answer.comment} if answer else {}
+        after = {"status": status, "comment": comment}
+        if before == after:
+            continue
+        defaults = {"status": status, "comment": comment, "answered_by": user}
+        if status == Answer.Status.NOT_DONE and before.get("status") != Answer.Status.NOT_DONE:
+            # A new "not done" is a new open action, even if an earlier one was fixed.
+            defaults |= {"fixed_at": None, "fixed_by": None}
+        answer, _created = Answer.objects.update_or_create(
+            practice=run.practice, run=run, item_key=item_key, defaults=defaults
+        )
+        _carry(answer, run, before.get("status"))
+        audit.record(
+            request=request,
+            actor=user,
+            practice=run.practice,
+            action="checklist.answer",
+            target=run.checklist,
+            target_label=f"{run.checklist} — {item_key}",
+            changes=audit.diff(before, after),
+        )
+        saved[item_key] = answer
     keys = {i["key"] for i in run.checklist.items()}
-    answered = set(Answer.objects.filter(run=run).values_list("item_key", flat=True))
-    if run.completed_at is None and keys <= answered:
+    answered = set(existing) | set(saved)
+    if saved and run.completed_at is None and keys <= answered:
         run.completed_at = timezone.now()
         run.save(update_fields=["completed_at"])
-    audit.record(
-        request=request,
-        actor=user,
-        practice=run.practice,
-        action="checklist.answer",
-        target=run.checklist,
-        target_label=f"{run.checklist} — {item_key}",
-        changes=audit.diff(before, {"status": status, "comment": comment}),
-    )
-    return answer
+    return saved
+
+
+def _carry(answer: Answer, run: Run, was: str | None) -> None:
+    """One open action per point: a new "not done" carries the same point's actions still
+    open from earlier periods (they leave the open list, the new one says since when); a
+    "not done" changed to another answer gives them back."""
+    if answer.status == Answer.Status.NOT_DONE and was != Answer.Status.NOT_DONE:
+        Answer.objects.filter(
+            Q(carried_by=None) | Q(carried_by__run__period_start__lt=run.period_start),
+            run__checklist=run.checklist,
+            run__period_start__lt=run.period_start,
+            item_key=answer.item_key,
+            status=Answer.Status.NOT_DONE,
+            fixed_at=None,
+        ).update(carried_by=answer)
+    elif was == Answer.Status.NOT_DONE and answer.status != Answer.Status.NOT_DONE:
+        Answer.objects.filter(carried_by=answer).update(carried_by=None)
 
 
 @transaction.atomic
 def answer_fix(*, answer: Answer, user, request=None) -> None:
-    answer.fixed_at = timezone.now()
-    answer.fixed_by = user
-    answer.save(update_fields=["fixed_at", "fixed_by"])
+    """The action is fixed, and with it the earlier periods' answers it carried."""
+    now = timezone.now()
+    Answer.objects.filter(Q(pk=answer.pk) | Q(carried_by=answer), fixed_at=None).update(
+        fixed_at=now, fixed_by=user
+    )
+    answer.fixed_at, answer.fixed_by = now, user
     audit.record(
         request=request,
         actor=user,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +11,9 @@ from practices.access import owned, practice_view, require
 from practices.checklists import attestations, schedule, services
 from practices.checklists.backups import badge as backup_badge
 from practices.checklists.forms import (
-    AnswerForm,
     BackupCopyForm,
     ChecklistSettingsForm,
+    PeriodAnswerForm,
     RestoreTestForm,
 )
 from practices.checklists.models import (
@@ -26,11 +26,17 @@ from practices.checklists.models import (
 )
 from practices.roles import Cap
 
+# Late periods listed on the checklists page (all are counted).
+LATE_SHOWN = 50
+NOT_DONE_COUNT = Count("answers", filter=Q(answers__status=Answer.Status.NOT_DONE))
+
 
 def open_actions(practice):
     """The unfixed "not done" answers, each with the text of its item (one query)."""
     actions = list(
-        Answer.objects.filter(practice=practice, status=Answer.Status.NOT_DONE, fixed_at=None)
+        Answer.open_actions()
+        .filter(practice=practice)
+        .annotate(since=Min("carried__run__period_start"))
         .select_related("run__checklist__template", "answered_by")
         .order_by("run__due_at", "id")
     )
@@ -47,7 +53,7 @@ def index(request):
     # trend's periods and the current one only (a window query), however long its history.
     latest = (
         Run.objects.filter(practice=practice)
-        .annotate(answered=Count("answers"))
+        .annotate(answered=Count("answers"), not_done=NOT_DONE_COUNT)
         .order_by("-period_start")
     )
     checklists = (
@@ -71,11 +77,19 @@ def index(request):
             }
         )
     active_ids = [row["checklist"].template_id for row in rows]
+    # Every late period, as the dashboard counts them, the oldest first (two queries).
+    late = Run.objects.filter(practice=practice, completed_at=None, due_at__lt=now)
     return render(
         request,
         "checklists/index.html",
         {
             "rows": rows,
+            "late": list(
+                late.select_related("checklist__template")
+                .annotate(answered=Count("answers"))
+                .order_by("due_at", "id")[:LATE_SHOWN]
+            ),
+            "late_count": late.count(),
             "now": now,
             "actions": open_actions(practice),
             "available": Template.objects.exclude(pk__in=active_ids),
@@ -102,38 +116,52 @@ def _run_url(run):
 
 @practice_view(Cap.VIEW)
 def run_detail(request, run_id):
+    """A period, answered in one form: one save for all its points."""
     run = owned(
         Run.objects.select_related("checklist__template"), request.practice, public_id=run_id
     )
     answers = {a.item_key: a for a in run.answers.select_related("answered_by", "fixed_by")}
-    forms = {}
+    points = run.checklist.items()
     if request.method == "POST":
         require(request, Cap.COMPLETE_CHECKLISTS)
-        item_key = request.POST.get("item", "")
-        if item_key not in {i["key"] for i in run.checklist.items()}:
-            raise Http404
-        form = AnswerForm(request.POST, prefix=item_key)
-        if form.is_valid():
-            services.run_answer(
-                run=run, item_key=item_key, user=request.user, request=request, **form.cleaned_data
-            )
-            return redirect(_run_url(run))
-        forms[item_key] = form
-    items = []
-    for item in run.checklist.items():
-        answer = answers.get(item["key"])
-        initial = {
-            "status": getattr(answer, "status", None),
-            "comment": getattr(answer, "comment", ""),
-        }
-        items.append(
-            {
-                **item,
-                "answer": answer,
-                "form": forms.get(item["key"]) or AnswerForm(initial=initial, prefix=item["key"]),
+        forms = {i["key"]: PeriodAnswerForm(request.POST, prefix=i["key"]) for i in points}
+        if all(form.is_valid() for form in forms.values()):
+            given = {
+                key: (form.cleaned_data["status"], form.cleaned_data["comment"])
+                for key, form in forms.items()
+                if form.cleaned_data["status"]
             }
-        )
-    return render(request, "checklists/run.html", {"run": run, "items": items})
+            saved = services.run_answer_all(
+                run=run, answers=given, user=request.user, request=request
+            )
+            if saved:
+                messages.success(request, _("Réponses enregistrées."))
+            return redirect(_run_url(run))
+    else:
+        forms = {
+            key: PeriodAnswerForm(
+                initial={"status": answer.status, "comment": answer.comment}, prefix=key
+            )
+            for key, answer in answers.items()
+        }
+    items = [
+        {
+            **item,
+            "answer": answers.get(item["key"]),
+            "form": forms.get(item["key"]) or PeriodAnswerForm(prefix=item["key"]),
+        }
+        for item in points
+    ]
+    return render(
+        request,
+        "checklists/run.html",
+        {
+            "run": run,
+            "items": items,
+            "has_errors": any(item["form"].errors for item in items),
+            "gaps": any(a.status == Answer.Status.NOT_DONE for a in answers.values()),
+        },
+    )
 
 
 @practice_view(Cap.COMPLETE_CHECKLISTS)
@@ -243,7 +271,9 @@ def history(request, checklist_id):
         request.practice,
         public_id=checklist_id,
     )
-    runs = checklist.runs.annotate(answered=Count("answers")).order_by("-period_start")[:24]
+    runs = checklist.runs.annotate(answered=Count("answers"), not_done=NOT_DONE_COUNT).order_by(
+        "-period_start"
+    )[:24]
     return render(
         request,
         "checklists/history.html",

@@ -357,7 +357,11 @@ def test_index_shows_the_latest_period_and_the_trend(cast, library):
         .content.decode()
     )
     latest = Run.objects.order_by("-period_start").first()
-    assert timezone.localtime(latest.due_at).strftime("%d/%m/%Y") in page
-    assert timezone.localtime(first.due_at).strftime("%d/%m/%Y") not in page
+    current, late = page.split('id="late"')
+    assert timezone.localtime(latest.due_at).strftime("%d/%m/%Y") in current
+    assert timezone.localtime(first.due_at).strftime("%d/%m/%Y") not in current
+    # The late periods are listed below, without the one completed.
+    assert "3 périodes en retard" in late
+    assert timezone.localtime(first.period_start).strftime("%d/%m/%Y") not in late
     finished = Run.objects.filter(due_at__lte=timezone.now()).count()
     assert f"1/{finished}" in page

@@ -130,13 +130,23 @@ def test_secretary_joins_by_invitation_completes_a_checklist_and_a_training_modu
     page.click("text=/à faire avant le/")
     page.wait_for_url(re.compile(r".*/controles/periodes/[0-9a-f-]{36}/$"))
     check(page, "checklist period")
-    items = page.locator("main article form").count()
+    # One form for the whole period: a choice per point, then one save.
+    items = page.locator("main form.period-form article").count()
     assert items == len(template.items)
     for index in range(items):
-        form = page.locator("main article form").nth(index)
-        form.locator("input[type=radio][value=done]").check()
-        form.locator("button[type=submit]").click()
-        page.wait_for_load_state()
+        point = page.locator("main form.period-form article").nth(index)
+        point.locator("input[type=radio][value=done]").check()
+        # The comment is asked only for « Pas fait ».
+        assert not point.locator("textarea").is_visible()
+    page.locator("main form.period-form article").first.locator(
+        "input[type=radio][value=not_done]"
+    ).check()
+    assert page.locator("main form.period-form article").first.locator("textarea").is_visible()
+    page.locator("main form.period-form article").first.locator(
+        "input[type=radio][value=done]"
+    ).check()
+    page.click("main form.period-form button[type=submit]")
+    page.wait_for_load_state()
     assert page.locator("main p .status-ok", has_text="Terminée").is_visible()
     run = Run.objects.get(practice=practice, checklist__template=template)
     assert run.completed_at is not None

@@ -107,3 +107,30 @@
   narrow.addEventListener("change", fit);
   fit();
 })();
+
+// A field needed only for one answer (the comment of a checklist point "not done"): shown
+// when that answer is chosen, when it holds text or an error; always shown without JS.
+(function () {
+  "use strict";
+  function bind(area) {
+    var box = area.closest(".field") || area.parentElement;
+    var name = area.name.replace(/-comment$/, "-status");
+    var radios = document.querySelectorAll('input[type=radio][name="' + name + '"]');
+    function update() {
+      var chosen = Array.prototype.some.call(radios, function (radio) {
+        return radio.checked && radio.value === area.dataset.neededWhen;
+      });
+      var keep = chosen || area.value.trim() !== "" || area.getAttribute("aria-invalid") === "true";
+      box.hidden = !keep;
+      if (chosen && !box.dataset.shown) { box.dataset.shown = "1"; }
+    }
+    Array.prototype.forEach.call(radios, function (radio) {
+      radio.addEventListener("change", function () {
+        update();
+        if (radio.checked && radio.value === area.dataset.neededWhen) { area.focus(); }
+      });
+    });
+    update();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-needed-when]"), bind);
+})();
