@@ -22,6 +22,9 @@ DATA_KEYS = (
     "recipients",
     "measures",
     "transfers",
+    # Equipment or a service a practice may not have (CCTV, a website…): the preset starts
+    # unticked in « Démarrer mon registre », with this question as its hint.
+    "only_if",
 )
 
 

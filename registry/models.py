@@ -320,6 +320,11 @@ class Preset(models.Model):
     def purpose(self) -> str:
         return self.text("main_purpose")
 
+    @property
+    def only_if(self) -> str:
+        """For equipment a practice may not have: the question to tick it ("" otherwise)."""
+        return self.text("only_if")
+
     def applies_to(self, professions) -> bool:
         return not self.professions or bool(set(self.professions) & set(professions))
 

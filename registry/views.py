@@ -197,8 +197,37 @@ def detail(request, activity_id):
             "incidents": activity.incidents.order_by("-aware_at").only(
                 "public_id", "kind", "status", "aware_at", "practice_id"
             ),
+            "drafts": _drafts_around(activity),
         },
     )
+
+
+def _draft_ids(practice) -> list:
+    """The public ids of the drafts, in the register's order (one query)."""
+    drafts = _activities(practice).filter(status=cnil.Status.DRAFT)
+    return list(drafts.values_list("public_id", flat=True))
+
+
+def _drafts_around(activity) -> dict | None:
+    """For a draft: its place among the drafts to review (« brouillon 3 sur 12 ») and
+    whether another one follows (one query)."""
+    if activity.status != cnil.Status.DRAFT:
+        return None
+    ids = _draft_ids(activity.practice)
+    if activity.public_id not in ids:
+        return None
+    return {"position": ids.index(activity.public_id) + 1, "total": len(ids)}
+
+
+def _next_draft(ids: list, current):
+    """The draft after ``current`` in ``ids`` (the drafts before validation), wrapping."""
+    others = [i for i in ids if i != current]
+    if not others:
+        return None
+    if current in ids:
+        after = ids[ids.index(current) + 1 :]
+        return after[0] if after else others[0]
+    return others[0]
 
 
 def _forms(request, activity):
@@ -361,6 +390,29 @@ def review(request, activity_id):
 def status(request, activity_id):
     activity = owned(ProcessingActivity, request.practice, public_id=activity_id)
     action = request.POST.get("action")
+    if action == "activate_next" and activity.status != cnil.Status.DRAFT:
+        return redirect(  # validated meanwhile (another tab): nothing to do
+            "registry:detail", practice_slug=request.practice.slug, activity_id=activity.public_id
+        )
+    if action == "activate_next":
+        # « Valider et suivant »: this draft in force, the next one opened for review.
+        following = _next_draft(_draft_ids(request.practice), activity.public_id)
+        services.set_status(activity=activity, status=cnil.Status.ACTIVE, request=request)
+        if following is None:
+            messages.success(
+                request,
+                _("La fiche « %(name)s » est validée. Il ne reste aucun brouillon à relire.")
+                % {"name": activity.name},
+            )
+            return redirect("registry:index", practice_slug=request.practice.slug)
+        messages.success(
+            request,
+            _("La fiche « %(name)s » est validée. Voici le brouillon suivant.")
+            % {"name": activity.name},
+        )
+        return redirect(
+            "registry:detail", practice_slug=request.practice.slug, activity_id=following
+        )
     if action == "activate":
         services.set_status(activity=activity, status=cnil.Status.ACTIVE, request=request)
         messages.success(request, _("La fiche est validée et en vigueur."))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checklists', '0003_attestations'),
+        ('checklists', '0005_periods_until'),
     ]
 
     operations = [
