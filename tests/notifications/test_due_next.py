@@ -40,6 +40,10 @@ def steps(kind):
 def monthly_run(cast):
     """One monthly checklist of the practice, its current period due on 1 March 2026."""
     checklist_content.load()
+    # The team was there before the period ended (a newcomer is not reminded of it).
+    Membership.objects.filter(practice=cast.practice).update(
+        joined_at=datetime(2026, 1, 5, tzinfo=PARIS)
+    )
     template = Template.objects.get(code="backups")
     checklist = PracticeChecklist.objects.create(
         practice=cast.practice,
