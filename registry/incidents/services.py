@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from portal import audit
 from portal.mail import send_after_commit
+from portal.reminders import DATETIME
 from practices.access import same_practice
 from practices.models import Membership
-from registry.incidents.breach import ASSESSMENT_FIELDS
+from registry.incidents.breach import ASSESSMENT_FIELDS, deadline
 from registry.incidents.models import CnilFiling, Event, Incident, Reflex, Status
 
 # Timeline details are capped (Event.detail): long texts are cut there, never in the audit
@@ -32,6 +35,10 @@ def _event(incident, actor, action, detail=""):
         action=action,
         detail=detail[:1000],
     )
+
+
+# The deadline in the admin's mail is told in Paris time, whoever reads it.
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def incident_url(incident) -> str:
@@ -56,10 +63,12 @@ def _alert_admins(incident) -> None:
             body = _(
                 "%(practice)s : un incident vient d'être signalé (%(kind)s).\n\n"
                 "Suivez les réflexes et évaluez s'il s'agit d'une violation de données : la "
-                "CNIL doit être notifiée sous 72 heures quand il y a un risque.\n\n%(url)s\n"
+                "CNIL doit être notifiée sous 72 heures quand il y a un risque, "
+                "soit avant le %(deadline)s (heure de Paris).\n\n%(url)s\n"
             ) % {
                 "practice": incident.practice.name,
                 "kind": incident.get_kind_display(),
+                "deadline": date_format(timezone.localtime(deadline(incident), PARIS), DATETIME),
                 "url": settings.SITE_URL + incident_url(incident),
             }
         send_mail(subject, body, None, [membership.user.email])

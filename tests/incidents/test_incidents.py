@@ -100,6 +100,8 @@ class TestReport:
         assert timezone.localtime(incident.noticed_at).strftime("%H:%M") == "09:15"
         assert [m.to for m in mail.outbox] == [[cast.admin.email]]
         assert "72 heures" in mail.outbox[0].body
+        # The deadline's date and time, in Paris time: 72 hours after 28/11 09:15.
+        assert "soit avant le 01/12/2026 09:15 (heure de Paris)" in mail.outbox[0].body
         # The practice's name stands alone (not "au cabinet Cabinet des Lilas").
         assert mail.outbox[0].body.startswith("Cabinet des Lilas : un incident vient")
         assert mail.outbox[0].subject.endswith("— Cabinet des Lilas")
