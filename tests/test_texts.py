@@ -30,5 +30,5 @@ def test_a_reflex_without_english_shows_its_french_text(monkeypatch):
     )
     with translation.override("en"):
         assert breach.reflexes_for("other") == [
-            {"key": "k", "text": "Noter", "note": False, "source": []}
+            {"key": "k", "text": "Noter", "note": False, "source": [], "act": []}
         ]

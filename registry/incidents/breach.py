@@ -134,6 +134,17 @@ def reflexes_for(kind: str) -> list[dict]:
             "text": local(r),
             "note": r.get("note", False),
             "source": r.get("source") or [],
+            # Where to act: a number to call or a page, with the date it was checked and
+            # « à valider » when not confirmed.
+            "act": [
+                {
+                    "label": local(a),
+                    "href": a.get("url") or f"tel:{a['tel']}",
+                    "checked": "/".join(reversed(str(a.get("checked", "")).split("-"))),
+                    "confirm": a.get("confirm", False),
+                }
+                for a in r.get("act") or []
+            ],
         }
         for r in _reflex_file()["kinds"].get(kind, [])
     ]

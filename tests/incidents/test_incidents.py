@@ -708,3 +708,21 @@ def test_identifying_data_detector(text, expected):
 
     with override("fr"):
         assert findings(text) == expected
+
+
+def test_ransomware_reflexes_give_numbers_and_links_to_act_on(cast):
+    """Where to act, each with its checked date, « à valider » when unconfirmed; a tick
+    can be undone (« Décocher »)."""
+    with time_machine.travel(datetime(2026, 12, 4, 10, 0, tzinfo=PARIS), tick=False):
+        incident = make(cast)
+        client = cast.client("staff")
+        page = client.get(url(cast, "detail", incident)).content.decode()
+        assert 'href="https://www.cybermalveillance.gouv.fr/"' in page
+        assert 'href="tel:17"' in page
+        assert 'href="https://www.pre-plainte-en-ligne.gouv.fr/"' in page
+        assert 'href="https://signalement.social-sante.gouv.fr/"' in page
+        assert "vérifié le 04/12/2026" in page and "à valider, vérifié le 04/12/2026" in page
+        client.post(url(cast, "reflex", incident), {"key": "unplug"})
+        assert "Décocher" in client.get(url(cast, "detail", incident)).content.decode()
+        client.post(url(cast, "reflex", incident), {"key": "unplug", "undo": "1"})
+        assert not incident.reflexes.filter(key="unplug").exists()
