@@ -49,6 +49,7 @@ RATE_LABELS = {
 
 REASON_LABELS = {
     "late_incident": _("délai de 72 h dépassé sans décision CNIL enregistrée"),
+    "late_rights": _("demande d'exercice des droits sans réponse après l'échéance"),
     "low_score": _interpolate(_("score inférieur à %(n)s"), {"n": ATTENTION_SCORE}),
     "empty_registry": _("registre des traitements vide"),
     "review_overdue": _("revue du registre en retard"),
@@ -90,6 +91,8 @@ class Row:
     open_actions: int = 0
     open_incidents: int = 0
     late_incidents: int = 0
+    # Rights requests past their deadline without an answer (RightsRequest.objects.late).
+    late_rights: int = 0
     last_activity: datetime | None = None
     # Audit events per week, oldest first (ACTIVITY_WEEKS values).
     activity: list[int] = field(default_factory=list)
@@ -217,6 +220,8 @@ def reasons(row: Row, now) -> list[str]:
     found = []
     if row.late_incidents:
         found.append("late_incident")
+    if row.late_rights:
+        found.append("late_rights")
     if row.score is None:
         found.append("no_data")
     elif row.score < ATTENTION_SCORE:
@@ -248,6 +253,7 @@ def compute(delegate, now=None) -> list[Row]:
         return []
     checklists = spaces.checklists.console_figures(ids, now)
     incidents = spaces.incidents.console_figures(ids, now)
+    rights = spaces.rights.console_figures(ids, now)
     registry = spaces.registry.console_figures(ids, now)
     training = spaces.training.console_figures(ids, now)
     documents = spaces.documents.console_figures(ids, now)
@@ -269,6 +275,7 @@ def compute(delegate, now=None) -> list[Row]:
             open_actions=runs.get("open_actions", 0),
             open_incidents=incidents.get(pid, {}).get("open", 0),
             late_incidents=incidents.get(pid, {}).get("late", 0),
+            late_rights=rights.get(pid, {}).get("late", 0),
             last_activity=last.get(pid),
             activity=activity.get(pid, [0] * ACTIVITY_WEEKS),
         )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "registry",
     "registry.incidents",
     "registry.processors",
+    "registry.rights",
     "training",
     "documents",
     "django.contrib.admin",

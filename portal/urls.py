@@ -9,6 +9,7 @@ practice_urls = [
     path("", views.practice_dashboard, name="dashboard"),
     path("", include("practices.urls")),
     path("incidents/", include("registry.incidents.urls")),
+    path("droits/", include("registry.rights.urls")),
     path("controles/", include("practices.checklists.urls")),
     path("registre/sous-traitants/", include("registry.processors.urls")),
     path("registre/", include("registry.urls")),

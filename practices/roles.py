@@ -25,6 +25,8 @@ class Cap(models.TextChoices):
     REPORT_INCIDENT = "report_incident", _("Signaler un incident")
     MANAGE_INCIDENTS = "manage_incidents", _("Instruire les incidents et violations")
     READ_INCIDENT_TEXT = "read_incident_text", _("Lire le détail des incidents")
+    LOG_RIGHTS_REQUEST = "log_rights_request", _("Enregistrer une demande d'exercice des droits")
+    MANAGE_RIGHTS = "manage_rights", _("Instruire les demandes d'exercice des droits")
     COMPLETE_CHECKLISTS = "complete_checklists", _("Remplir les listes de contrôle")
     MANAGE_CHECKLISTS = "manage_checklists", _("Paramétrer les listes de contrôle")
     TAKE_TRAINING = "take_training", _("Suivre les formations")
@@ -40,6 +42,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.EXPORT,
             Cap.REPORT_INCIDENT,
             Cap.READ_INCIDENT_TEXT,
+            # A request arrives at the desk: the secretary logs it, the admin answers it.
+            Cap.LOG_RIGHTS_REQUEST,
             Cap.COMPLETE_CHECKLISTS,
             Cap.TAKE_TRAINING,
             # The crisis card is for every workstation: any member prints it.

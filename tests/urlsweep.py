@@ -190,6 +190,25 @@ def _processor(practice):
     return processor.public_id
 
 
+def _rights_request(practice):
+    from django.utils import timezone
+
+    from registry.rights.models import RightsRequest
+
+    item = RightsRequest.objects.filter(practice=practice).first()
+    if item is None:
+        item = RightsRequest.objects.create(
+            practice=practice,
+            received_on=timezone.localdate() - timedelta(days=2),
+            channel="post",
+            kind="access",
+            requester="patient",
+            person_ref="P. X.",
+            identity="done",
+        )
+    return item.public_id
+
+
 FILLERS: dict[str, Callable] = {
     "run_id": lambda practice: _checklist_run(practice).public_id,
     "checklist_id": lambda practice: _checklist_run(practice).checklist.public_id,
@@ -205,6 +224,7 @@ FILLERS: dict[str, Callable] = {
     "invitation_id": _invitation,
     "oversight_id": _oversight,
     "suggestion_id": _suggestion,
+    "request_id": _rights_request,
 }
 FILLERS.update(_training_fillers)  # attempt_id, position, certificate_id, attestation_id
 

@@ -193,10 +193,10 @@ def grant_many(delegate, n, prefix):
 
 
 # Named, in order (savepoints aside): session, user, OTP device (3); regions of the filter
-# form; grants with practice and region; runs; answers; incidents; last activity; weekly
-# activity (7); the page only: pending suggestions count, the menu's own practices (2);
-# the session saved (1).
-MINE = {"/delegue/": 13, "/delegue/export.csv": 11}
+# form; grants with practice and region; runs; answers; incidents; rights requests; last
+# activity; weekly activity (8); the page only: pending suggestions count, the menu's own
+# practices (2); the session saved (1).
+MINE = {"/delegue/": 14, "/delegue/export.csv": 12}
 
 
 def _real(queries) -> list[str]:
