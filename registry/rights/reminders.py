@@ -54,6 +54,7 @@ KINDS = {
         urgent=True,
         headline=_headline,
         template="rights_deadline",
+        audience=frozenset({"admin"}),
     ),
 }
 
