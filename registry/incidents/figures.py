@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -67,3 +69,25 @@ def console_changes(practice_ids, since, now) -> dict[int, dict]:
         .order_by()
     )
     return {row["practice_id"]: {"new": row["n"]} for row in rows}
+
+
+# Incidents named in the banner of every page of the practice (the others: its list).
+BANNER_SHOWN = 3
+
+
+def open_decisions(practice, now) -> list[Incident]:
+    """The incidents whose CNIL decision is still open (required or not decided, no initial
+    filing: the late-incident rule from the moment of awareness), the oldest first, each
+    with its ``deadline`` (one query)."""
+    from registry.incidents.breach import deadline
+
+    incidents = list(
+        Incident.objects.late(now, after=timedelta(0))
+        .filter(practice=practice)
+        .order_by("aware_at", "pk")
+        .only("public_id", "kind", "aware_at", "practice_id")[:BANNER_SHOWN]
+    )
+    for incident in incidents:
+        incident.deadline = deadline(incident)
+        incident.is_late = incident.deadline <= now
+    return incidents

@@ -134,3 +134,20 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-needed-when]"), bind);
 })();
+
+// The 72-hour countdown of an incident banner, live (the server wrote it right at load).
+(function () {
+  "use strict";
+  var clocks = document.querySelectorAll("time[data-countdown]");
+  if (!clocks.length) { return; }
+  function tick() {
+    Array.prototype.forEach.call(clocks, function (clock) {
+      var left = Math.max(0, Date.parse(clock.getAttribute("datetime")) - Date.now());
+      var minutes = Math.floor(left / 60000);
+      var text = Math.floor(minutes / 60) + " h " + ("0" + (minutes % 60)).slice(-2) + " min";
+      clock.textContent = clock.dataset.format.replace("{time}", text);
+    });
+  }
+  tick();
+  setInterval(tick, 30000);
+})();
