@@ -145,14 +145,38 @@ class AuditFilterForm(forms.Form):
 
 
 class NewAccountForm(SingleLineFields, forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
-    password1 = forms.CharField(label=_("Mot de passe"), widget=forms.PasswordInput)
-    password2 = forms.CharField(label=_("Mot de passe (confirmation)"), widget=forms.PasswordInput)
+    # The invited address, shown and never typed (a disabled field ignores what is posted):
+    # the account is made for the address the link reached.
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        disabled=True,
+        required=False,
+        help_text=_("L'adresse à laquelle l'invitation a été envoyée."),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "readonly": True}),
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (confirmation)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email="", **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        self.fields["email"].initial = email
 
     def clean(self):
         from django.contrib.auth import get_user_model, password_validation

@@ -29,10 +29,22 @@ SALT = "vigie.invitation"
 # The link an anonymous invitee arrived with, kept across sign-up, login and the forced
 # second-factor enrolment (which ends on the home page): home sends them back to it.
 SESSION_KEY = "vigie_invitation_token"
+# Set when the invitee creates their account from the link: the login that follows (with its
+# forced second-factor enrolment) joins the practice as it completes, no separate « Accepter ».
+ACCEPT_ON_LOGIN_KEY = "vigie_invitation_accept_on_login"
 
 
 class InvitationError(Exception):
-    """Why an invitation link cannot be used (a French sentence)."""
+    """Why an invitation link cannot be used (a French sentence), and the invitation when the
+    link still names one (its practice and who sent it: the error page's way forward)."""
+
+    def __init__(self, message, invitation: Invitation | None = None):
+        super().__init__(message)
+        self.invitation = invitation
+
+
+class AlreadyAccepted(InvitationError):
+    """The invitation was used; its link leads its acceptor to the practice."""
 
 
 class WrongAccount(InvitationError):
@@ -53,28 +65,59 @@ def invitation_url(invitation: Invitation) -> str:
 
 def invitation_from_token(token: str) -> Invitation:
     max_age = timedelta(days=settings.VIGIE_INVITATION_DAYS)
+    expired = _("Cette invitation a expiré. Demandez-en une nouvelle.")
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise InvitationError(_("Cette invitation a expiré. Demandez-en une nouvelle.")) from error
+        # The signature is genuine, only old: its practice and sender can still be named.
+        raise InvitationError(expired, _signed_invitation(token)) from error
     except signing.BadSignature as error:
         raise InvitationError(_("Ce lien d'invitation n'est pas valable.")) from error
-    invitation = Invitation.objects.select_related("practice").filter(public_id=data["id"]).first()
+    invitation = (
+        Invitation.objects.select_related("practice", "invited_by")
+        .filter(public_id=data["id"])
+        .first()
+    )
     if invitation is None or invitation.sent_at.isoformat() != data["sent"]:
         raise InvitationError(
-            _("Ce lien a été remplacé par une invitation plus récente : utilisez le dernier reçu.")
+            _("Ce lien a été remplacé par une invitation plus récente : utilisez le dernier reçu."),
+            invitation,
         )
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise InvitationError(_("Cette invitation a déjà été utilisée."))
+        raise AlreadyAccepted(_("Cette invitation a déjà été utilisée."), invitation)
     if invitation.status == Invitation.Status.REVOKED:
-        raise InvitationError(_("Cette invitation a été annulée par le cabinet."))
+        raise InvitationError(_("Cette invitation a été annulée par le cabinet."), invitation)
     if invitation.expires_at <= timezone.now():
-        raise InvitationError(_("Cette invitation a expiré. Demandez-en une nouvelle."))
+        raise InvitationError(expired, invitation)
     return invitation
+
+
+def _signed_invitation(token: str) -> Invitation | None:
+    """The invitation an expired but genuine link names (None if it is gone)."""
+    data = signing.loads(token, salt=SALT)
+    return (
+        Invitation.objects.select_related("practice", "invited_by")
+        .filter(public_id=data["id"])
+        .first()
+    )
 
 
 def remember(session, token: str) -> None:
     session[SESSION_KEY] = token
+
+
+def accept_on_login(sender, request, user, **kwargs) -> None:
+    """allauth's ``user_logged_in``: the login that ends an invitee's sign-up (after the
+    second-factor enrolment) joins the practice. Only a sign-up from the link sets the key;
+    an invitation no longer usable is left to its link, which says why."""
+    token = request.session.pop(ACCEPT_ON_LOGIN_KEY, None)
+    if not token:
+        return
+    try:
+        invitation = invitation_from_token(token)
+        invitation_accept(invitation=invitation, user=user, request=request)
+    except InvitationError:
+        return
 
 
 def pop_remembered_url(session) -> str | None:
@@ -98,7 +141,7 @@ def check_recipient(invitation: Invitation, user) -> None:
 def invitee_sign_up(*, invitation: Invitation, first_name, last_name, password1, **_confirmation):
     """The invitee's account, with the invited e-mail counted as verified (the link reached it).
 
-    No session is opened here: the person then logs in through allauth, which forces the
+    No session is opened here: the view then logs the person in through allauth, which forces the
     second-factor enrolment before the login ends.
     """
     user = get_user_model().objects.create_user(

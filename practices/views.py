@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -259,13 +260,24 @@ def audit_verify(request):
     return redirect("practices:audit", practice_slug=request.practice.slug)
 
 
-def _invalid(request, reason: str, status: int = 410):
+def _invalid(request, reason: str, status: int = 410, invitation=None):
+    """Why the link cannot be used, and the way forward: who to ask for a new link (the
+    sender, by mail), signing in, or one's own practices."""
     context = {
         "reason": reason,
         "wrong_account": status == 403,
         "days": settings.VIGIE_INVITATION_DAYS,
+        "invitation": invitation,
+        "sender": invitation.invited_by if invitation is not None else None,
     }
     return render(request, "practices/invitation_invalid.html", context, status=status)
+
+
+def _welcome(request, invitation):
+    messages.success(request, _("Bienvenue dans %(p)s.") % {"p": invitation.practice.name})
+    if invitation.role == Role.DELEGATE:
+        return redirect("delegate_console")
+    return redirect(invitation.practice.get_absolute_url())
 
 
 def invitation_accept(request, token):
@@ -276,8 +288,12 @@ def invitation_accept(request, token):
     """
     try:
         invitation = invitations.invitation_from_token(token)
+    except invitations.AlreadyAccepted as error:
+        if error.invitation.accepted_by_id == request.user.pk:
+            return _welcome(request, error.invitation)  # its acceptor, back by the link
+        return _invalid(request, str(error), invitation=error.invitation)
     except invitations.InvitationError as error:
-        return _invalid(request, str(error))
+        return _invalid(request, str(error), invitation=error.invitation)
     if not request.user.is_authenticated:
         invitations.remember(request.session, token)
         return _invitation_anonymous(request, invitation)
@@ -294,11 +310,8 @@ def _invitation_join(request, invitation):
     try:
         invitations.invitation_accept(invitation=invitation, user=request.user, request=request)
     except invitations.InvitationError as error:
-        return _invalid(request, str(error))
-    messages.success(request, _("Bienvenue dans %(p)s.") % {"p": invitation.practice.name})
-    if invitation.role == Role.DELEGATE:
-        return redirect("delegate_console")
-    return redirect(invitation.practice.get_absolute_url())
+        return _invalid(request, str(error), invitation=invitation)
+    return _welcome(request, invitation)
 
 
 def _invitation_anonymous(request, invitation):
@@ -309,14 +322,10 @@ def _invitation_anonymous(request, invitation):
         return render(request, "practices/invitation_login.html", context)
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        invitations.invitee_sign_up(invitation=invitation, **form.cleaned_data)
-        messages.success(
-            request,
-            _(
-                "Compte créé. Connectez-vous : Vigie vous fera ensuite activer la double "
-                "authentification, puis vous rejoindrez le cabinet."
-            ),
-        )
-        return redirect(login_url)
+        user = invitations.invitee_sign_up(invitation=invitation, **form.cleaned_data)
+        # Signed in at once (no e-mail and password typed again): the login goes through
+        # the forced second-factor enrolment, and joins the practice as it completes.
+        request.session[invitations.ACCEPT_ON_LOGIN_KEY] = request.resolver_match.kwargs["token"]
+        return perform_login(request, user, redirect_url=request.path)
     context = {"invitation": invitation, "form": form}
     return render(request, "practices/invitation_signup.html", context)

@@ -17,6 +17,10 @@ def log_in_and_enrol(page, email):  # noqa: F811  (the fixture's name, as a para
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
+    enrol_and_continue(page)
+
+
+def enrol_and_continue(page):  # noqa: F811
     page.wait_for_url("**/accounts/2fa/enrolement/")
     page.fill("#id_code", totp(secret_from_key_groups(page.inner_text(".key-groups"))))
     page.click("main form button[type=submit]")
@@ -50,11 +54,9 @@ def test_admin_invites_and_the_newcomer_joins_after_enrolment(page):  # noqa: F8
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("text=Créer mon compte")
-    page.wait_for_url("**/accounts/login/**")
-    log_in_and_enrol(page, "lea.roy@tilleuls.fr")
-
-    page.wait_for_url(f"**{link}")
-    page.click("text=Accepter l'invitation")
+    # Signed in by the sign-up itself, enrolled, then in the practice: no second login and
+    # no separate « Accepter l'invitation ».
+    enrol_and_continue(page)
     page.wait_for_url("**/p/cabinet-des-tilleuls/")
     page.screenshot(path=SCREENSHOTS / "invitation-joined.png", full_page=True)
     joined = Membership.objects.get(practice=practice, user__email="lea.roy@tilleuls.fr")

@@ -68,27 +68,41 @@ class TestSending:
 
 class TestAccepting:
     def test_new_person_signs_up_enrols_totp_then_joins(self, cast, on_commit):
-        """The whole path of a newcomer: no step of the second factor is skipped."""
+        """The whole path of a newcomer: no step of the second factor is skipped, nothing is
+        typed twice, and the practice is joined when the enrolment completes (4 screens:
+        account, enrolment, recovery codes, the practice; it took 6 with a second login and
+        a separate « Accepter l'invitation »)."""
         invitation, link = invite(cast, on_commit)
         client = Client()
-        assert "Créez votre compte" in client.get(link).content.decode()
+        form = client.get(link).content.decode()
+        assert "Créez votre compte" in form
+        # The invited address is shown in a read-only field, not typed.
+        field = re.search(r'<input[^>]*name="email"[^>]*>', form).group(0)
+        assert 'value="nouvelle@cabinet.fr"' in field and "disabled" in field
         signup = client.post(
             link,
-            {"first_name": "Léa", "last_name": "Roy", "password1": PASSWORD, "password2": PASSWORD},
+            {
+                "email": "someone.else@exemple.fr",  # a disabled field ignores what is posted
+                "first_name": "Léa",
+                "last_name": "Roy",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
-        assert signup.status_code == 302 and signup["Location"].startswith("/accounts/login/")
-        login = client.post(signup["Location"], {"login": invitation.email, "password": PASSWORD})
-        assert login["Location"] == reverse("mfa_enrol")  # forced enrolment, no bypass
+        assert signup["Location"] == reverse("mfa_enrol")  # forced enrolment, no bypass
+        assert "_auth_user_id" not in client.session
         # Password alone is not a login: the link still asks to log in, nothing is joined.
         assert "Un compte Vigie existe déjà" in client.get(link).content.decode()
         assert not Membership.objects.filter(user__email=invitation.email).exists()
         self._enrol(client)
-        # The codes page ends on the home page, which brings the invitee back to the link.
-        assert client.get(reverse("home"))["Location"] == link
-        assert "Accepter l'invitation" in client.get(link).content.decode()
-        joined = client.post(link)
-        assert joined["Location"] == cast.practice.get_absolute_url()
         membership = Membership.objects.get(practice=cast.practice, user__email=invitation.email)
+        # The codes page ends on the home page, which brings the invitee back to the link,
+        # and the used link leads its acceptor to the practice.
+        assert client.get(reverse("home"))["Location"] == link
+        joined = client.get(link)
+        assert joined["Location"] == cast.practice.get_absolute_url()
+        assert "Bienvenue dans Cabinet des Lilas" in client.get(joined["Location"]).content.decode()
+        assert not Membership.objects.filter(user__email="someone.else@exemple.fr").exists()
         assert (membership.role, membership.job) == ("staff", "secretaire")
         assert membership.user.emailaddress_set.get().verified  # the link reached the address
         invitation.refresh_from_db()
@@ -126,11 +140,41 @@ class TestAccepting:
         _invitation, link = invite(cast, on_commit)
         client = verified_client(user)
         assert client.post(link).status_code == 302
-        reused = client.post(link)
+        # Its acceptor, back by the link, is taken to the practice; anyone else is refused.
+        assert client.post(link)["Location"] == cast.practice.get_absolute_url()
+        reused = cast.client("outsider").get(link)
         assert reused.status_code == 410
         assert "déjà été utilisée" in reused.content.decode()
         assert Membership.objects.filter(practice=cast.practice, user=user).count() == 1
         assert AuditEvent.objects.filter(action="membership.create").count() == 1
+
+    def test_a_sign_up_whose_invitation_was_revoked_meanwhile_joins_nothing(self, cast, on_commit):
+        invitation, link = invite(cast, on_commit)
+        client = Client()
+        client.post(
+            link,
+            {"first_name": "Léa", "last_name": "Roy", "password1": PASSWORD, "password2": PASSWORD},
+        )
+        revoke = url("invitation_revoke", cast, invitation_id=invitation.public_id)
+        cast.client("admin").post(revoke)
+        self._enrol(client)
+        assert not Membership.objects.filter(user__email=invitation.email).exists()
+        assert "annulée par le cabinet" in client.get(link).content.decode()
+
+    def test_the_error_page_leads_somewhere(self, cast, on_commit):
+        """An expired link names who sent it and offers a ready mail to ask for a new one,
+        and a way to sign in; a forged link at least offers signing in."""
+        _invitation, link = invite(cast, on_commit)
+        with time_machine.travel(timezone.now() + timedelta(days=8)):
+            html = Client().get(link).content.decode()
+        assert "a expiré" in html
+        assert f'href="mailto:{cast.admin.email}?subject=' in html
+        assert cast.admin.get_full_name() in html and "Cabinet des Lilas" in html
+        assert f'href="{reverse("account_login")}"' in html
+        forged = Client().get(link[:-3] + "xx/").content.decode()
+        assert "mailto:" not in forged and f'href="{reverse("account_login")}"' in forged
+        signed_in = cast.client("outsider").get(link[:-3] + "xx/").content.decode()
+        assert f'href="{reverse("home")}"' in signed_in
 
     def test_wrong_account_is_refused_with_a_clear_message(self, cast, on_commit):
         invitation, link = invite(cast, on_commit)
