@@ -35,9 +35,10 @@
     }
   }
   // A card on a phone names each cell: the template's data-label, else the column's header.
+  // A template that labels some cells has chosen (the others are a card's title or hidden).
   function label(table) {
     var heads = table.querySelectorAll("thead th");
-    if (!heads.length) { return; }
+    if (!heads.length || table.querySelector("tbody td[data-label]")) { return; }
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.children, function (cell, index) {
         var head = heads[index];
