@@ -155,10 +155,15 @@ def embedded_celery():
 @pytest.fixture
 def redis7():
     """Redis db 7 (this suite's own), emptied: REDIS_URL's host, or 127.0.0.1:6379."""
+    yield from emptied_redis(REDIS_DB)
+
+
+def emptied_redis(db: int):
+    """A Redis database of REDIS_URL's host (or 127.0.0.1:6379), emptied before and after."""
     import redis
 
     base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    url = base.rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    url = base.rsplit("/", 1)[0] + f"/{db}"
     try:
         client = redis.Redis.from_url(url, socket_timeout=2)
         client.ping()

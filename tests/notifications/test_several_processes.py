@@ -13,7 +13,6 @@ worker, then connects through it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -27,7 +26,14 @@ from django.utils import timezone
 from portal.bench.measure import Browser
 from portal.notifications.models import SentReminder, Status
 from tests.factories import PASSWORD, MembershipFactory, PracticeFactory
-from tests.notifications.conftest import ROOT, Processes, broker, free_port, wait_for
+from tests.notifications.conftest import (
+    ROOT,
+    Processes,
+    broker,
+    emptied_redis,
+    free_port,
+    wait_for,
+)
 from tests.notifications.helpers import expiring_invitation, late_incident
 
 pytestmark = pytest.mark.services
@@ -38,20 +44,7 @@ REDIS_DB = 11
 
 @pytest.fixture
 def redis_own_db():
-    import redis
-
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    url = base.rsplit("/", 1)[0] + f"/{REDIS_DB}"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=2)
-        client.ping()
-    except redis.RedisError as error:
-        from tests.conftest import need_service
-
-        need_service("Redis", str(error))
-    client.flushdb()
-    yield url
-    client.flushdb()
+    yield from emptied_redis(REDIS_DB)
 
 
 class WebServers(Processes):
